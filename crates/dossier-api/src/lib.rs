@@ -1,0 +1,117 @@
+//! HTTP: the native API, the dialects, operational endpoints and middleware.
+
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod native;
+pub mod ops;
+pub mod state;
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderName, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+use utoipa::OpenApi as _;
+
+pub use error::{ApiError, ApiResult};
+pub use state::{ApiConfig, AppState};
+
+/// Name of the session cookie set by `POST /api/v1/auth/login`.
+pub const SESSION_COOKIE: &str = "dossier_session";
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The OpenAPI document of the native API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    native::router().into_openapi()
+}
+
+/// The whole application: every API, the ops endpoints and the middleware stack.
+pub fn app(state: AppState) -> Router {
+    let (native, api) = native::router().split_for_parts();
+    let spec = Arc::new(serde_json::to_string(&api).unwrap_or_else(|_| "{}".into()));
+    let limit = state.config.max_body_bytes;
+    let timeout = state.config.request_timeout;
+    Router::new()
+        .merge(native)
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let spec = Arc::clone(&spec);
+                async move { ([(header::CONTENT_TYPE, "application/json")], spec.as_str().to_owned()) }
+            }),
+        )
+        .route("/api/docs", get(ops::docs_page))
+        .route("/api/docs/", get(ops::docs_page))
+        .route("/api/docs/rapidoc-min.js", get(ops::docs_script))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not accept that method")
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let mut res = ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an internal error occurred").into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The OpenAPI document's header: title, version and the accepted credentials.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Dossier native API", description = "Security case management: cases, alerts, comments, audit trail."),
+    modifiers(&SecuritySchemes),
+    security(("bearer" = []), ("api_key" = []), ("session" = []))
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let c = api.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        c.add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))));
+        c.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(SESSION_COOKIE))));
+    }
+}
+
+/// The spec as JSON text, for `dossier openapi`.
+pub fn openapi_json() -> String {
+    let mut api = ApiDoc::openapi();
+    api.merge(openapi());
+    serde_json::to_string_pretty(&api).unwrap_or_default()
+}

@@ -1,0 +1,434 @@
+//! Cases: create, read, list, update (optimistic concurrency), delete, audit trail.
+
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use crate::{
+    Core,
+    actor::Actor,
+    error::{Error, Problems, Result},
+    ids::Key,
+    model::{
+        Activity, Case, CaseFilter, CasePatch, NewCase, Page, Pap, Priority, Resolution, Severity, StateRef, Status,
+        Timestamp, Tlp, UserRef,
+    },
+    paging,
+    store::{
+        self, Ex,
+        activity::{Audit, Entry, Scope},
+        case::{CaseRow, CaseValues},
+        term::Owner,
+    },
+    time::now_us,
+    validate,
+};
+
+pub(crate) fn user_ref(uuid: Option<Uuid>, login: Option<String>, name: Option<String>) -> Option<UserRef> {
+    match (uuid, login, name) {
+        (Some(id), Some(login), Some(name)) => Some(UserRef { id, login, name }),
+        _ => None,
+    }
+}
+
+pub(crate) fn case_view(r: CaseRow, ws: Uuid, tags: Vec<String>) -> Case {
+    Case {
+        id: r.uuid,
+        number: r.seq,
+        workspace_id: ws,
+        title: r.title,
+        description: r.description.unwrap_or_default(),
+        status: Status::from_ordinal(r.status).unwrap_or(Status::Unknown),
+        state: StateRef { id: r.state_id, code: r.state_code, label: r.state_label },
+        severity: Severity::from_ordinal(r.severity).unwrap_or(Severity::Unknown),
+        priority: Priority::from_ordinal(r.priority).unwrap_or(Priority::Unknown),
+        resolution: r.resolution.and_then(Resolution::from_ordinal),
+        tlp: Tlp::from_ordinal(r.tlp).unwrap_or(Tlp::Amber),
+        pap: Pap::from_ordinal(r.pap).unwrap_or(Pap::Amber),
+        tags,
+        assignee: user_ref(r.owner_uuid, r.owner_login, r.owner_name),
+        external_ref: r.external_ref,
+        external_link: r.external_link,
+        closing_note: r.closing_note,
+        custom: serde_json::from_str(&r.custom).unwrap_or_else(|_| serde_json::json!({})),
+        occurred_at: r.occurred_at.map(Timestamp),
+        closed_at: r.closed_at.map(Timestamp),
+        created_at: Timestamp(r.created_at),
+        updated_at: Timestamp(r.updated_at),
+        created_by: user_ref(r.creator_uuid, r.creator_login, r.creator_name),
+        version: r.version,
+    }
+}
+
+/// Reads one case with its tags, inside or outside a transaction.
+pub(crate) async fn load(mut ex: Ex<'_, '_>, ws: i64, ws_uuid: Uuid, key: Key) -> Result<Case> {
+    let row = store::case::get(ex.reborrow(), ws, key).await?.ok_or(Error::not_found("case"))?;
+    let mut tags = store::term::tags_of(ex, Owner::Case, &[row.id]).await?;
+    let t = tags.remove(&row.id).unwrap_or_default();
+    Ok(case_view(row, ws_uuid, t))
+}
+
+/// Resolves an assignee given by user id to a member of the workspace.
+pub(crate) async fn user_id(ex: Ex<'_, '_>, user: Uuid, field: &str) -> Result<i64> {
+    let u = store::user::by_uuid(ex, user).await?;
+    let Some(u) = u else {
+        return Err(Error::field(field, "unknown_user", format!("{field}: no such user")));
+    };
+    Ok(u.id)
+}
+
+pub(crate) fn json_str<T: serde::Serialize>(v: &T) -> Option<String> {
+    serde_json::to_string(v).ok()
+}
+
+impl Core {
+    pub async fn create_case(&self, actor: &Actor, input: NewCase) -> Result<Case> {
+        actor.require_write()?;
+        let mut p = Problems::new();
+        p.text("title", &input.title, 1, validate::MAX_TITLE);
+        p.opt_text("description", input.description.as_deref(), validate::MAX_DESCRIPTION);
+        p.opt_text("external_ref", input.external_ref.as_deref(), 100);
+        validate::link(&mut p, "external_link", input.external_link.as_deref());
+        let tags = validate::tags(&mut p, "tags", &input.tags);
+        let custom = validate::custom(&mut p, "custom", input.custom.as_ref());
+        if input.pap == Some(Pap::RedPlus) {
+            p.push("pap", "unknown_value", "a case's PAP is one of clear, green, amber, red");
+        }
+        p.into_result()?;
+        let owner = match input.assignee {
+            Some(u) => Some(self.assignee_id(actor, u, "assignee").await?),
+            None => None,
+        };
+        let status = input.status.unwrap_or(Status::New);
+        let now = now_us();
+        let values = CaseValues {
+            title: input.title.trim().to_owned(),
+            description: input.description.clone(),
+            state_id: status.default_case_state(),
+            status: status.ordinal(),
+            severity: input.severity.unwrap_or(Severity::Medium).ordinal(),
+            priority: input.priority.unwrap_or(Priority::Unknown).ordinal(),
+            resolution: None,
+            tlp: input.tlp.unwrap_or(Tlp::Amber).ordinal(),
+            pap: input.pap.unwrap_or(Pap::Amber).ordinal(),
+            owner_id: owner,
+            external_ref: input.external_ref.clone(),
+            external_link: input.external_link.clone(),
+            closing_note: None,
+            custom,
+            occurred_at: input.occurred_at.map(|t| t.0),
+            closed_at: status.is_closed().then_some(now),
+        };
+        let audit = Audit::of(actor);
+        let ws_uuid = actor.workspace_uuid;
+        let shared = Arc::new((values, tags));
+        self.db
+            .write(move |tx| {
+                let shared = Arc::clone(&shared);
+                let audit = audit.clone();
+                Box::pin(async move {
+                    let (values, tags) = &*shared;
+                    let (_, uuid) = insert_case(tx, &audit, values, tags, now_us(), None).await?;
+                    load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(uuid)).await
+                })
+            })
+            .await
+    }
+
+    pub async fn get_case(&self, actor: &Actor, key: Key) -> Result<Case> {
+        load(Ex::Db(&self.db), actor.workspace_id.0, actor.workspace_uuid, key).await
+    }
+
+    pub async fn list_cases(&self, actor: &Actor, f: CaseFilter) -> Result<Page<Case>> {
+        let limit = paging::limit(f.limit)?;
+        let cols = store::case::sort_columns(f.sort).len();
+        let after = paging::decode(f.cursor.as_deref(), cols)?;
+        let mut p = Problems::new();
+        let tags = validate::tags(&mut p, "tags", &f.tags);
+        if let Some(q) = &f.q {
+            p.text("q", q, 1, 200);
+        }
+        p.into_result()?;
+        let filter = store::case::ListFilter {
+            status: f.status.iter().map(|s| s.ordinal()).collect(),
+            severity: f.severity.iter().map(|s| s.ordinal()).collect(),
+            priority: f.priority.iter().map(|s| s.ordinal()).collect(),
+            owner: f.assignee,
+            tags,
+            q: f.q.clone(),
+            created_after: f.created_after,
+            created_before: f.created_before,
+        };
+        let ws = actor.workspace_id.0;
+        let backend = self.db.backend();
+        let mut rows =
+            store::case::list(&self.db, backend, ws, &filter, f.sort, f.descending, after.as_deref(), limit).await?;
+        let more = paging::trim(&mut rows, limit);
+        let next_cursor = if more { rows.last().map(|r| paging::encode(&store::case::sort_values(f.sort, r))) } else { None };
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = store::term::tags_of(&self.db, Owner::Case, &ids).await?;
+        let total = if f.count { Some(store::case::count(&self.db, backend, ws, &filter).await?) } else { None };
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let t = tags.remove(&r.id).unwrap_or_default();
+                case_view(r, actor.workspace_uuid, t)
+            })
+            .collect();
+        Ok(Page { items, next_cursor, total })
+    }
+
+    pub async fn update_case(&self, actor: &Actor, key: Key, patch: CasePatch) -> Result<Case> {
+        actor.require_write()?;
+        let mut p = Problems::new();
+        if let Some(t) = &patch.title {
+            p.text("title", t, 1, validate::MAX_TITLE);
+        }
+        p.opt_text("description", patch.description.as_deref(), validate::MAX_DESCRIPTION);
+        if let Some(Some(r)) = &patch.external_ref {
+            p.opt_text("external_ref", Some(r), 100);
+        }
+        if let Some(Some(l)) = &patch.external_link {
+            validate::link(&mut p, "external_link", Some(l));
+        }
+        if let Some(Some(n)) = &patch.closing_note {
+            p.opt_text("closing_note", Some(n), validate::MAX_DESCRIPTION);
+        }
+        let tags = patch.tags.as_ref().map(|t| validate::tags(&mut p, "tags", t));
+        let custom = patch.custom.as_ref().map(|c| validate::custom(&mut p, "custom", Some(c)));
+        if patch.pap == Some(Pap::RedPlus) {
+            p.push("pap", "unknown_value", "a case's PAP is one of clear, green, amber, red");
+        }
+        p.into_result()?;
+        let owner = match patch.assignee {
+            Some(Some(u)) => Some(Some(self.assignee_id(actor, u, "assignee").await?)),
+            Some(None) => Some(None),
+            None => None,
+        };
+        let audit = Audit::of(actor);
+        let ws_uuid = actor.workspace_uuid;
+        let shared = Arc::new((patch, tags, custom, owner));
+        self.db
+            .write(move |tx| {
+                let shared = Arc::clone(&shared);
+                let audit = audit.clone();
+                Box::pin(async move {
+                    let (patch, tags, custom, owner) = &*shared;
+                    let now = now_us();
+                    let row = store::case::get(&mut *tx, audit.ws, key).await?.ok_or(Error::not_found("case"))?;
+                    if let Some(v) = patch.version {
+                        if v != row.version {
+                            return Err(Error::Conflict(format!(
+                                "the case changed since you read it (version {v}, now {}); reload and retry",
+                                row.version
+                            )));
+                        }
+                    }
+                    let old = CaseValues::of(&row);
+                    let mut new = old.clone();
+                    let mut changes: Vec<Entry> = Vec::new();
+                    let mut change = |field: &'static str, o: Option<String>, n: Option<String>| {
+                        if o != n {
+                            changes.push(Entry::new("case", row.id, row.uuid, "update").case(row.id).change(field, o, n));
+                        }
+                    };
+                    if let Some(t) = &patch.title {
+                        new.title = t.trim().to_owned();
+                        change("title", json_str(&old.title), json_str(&new.title));
+                    }
+                    if let Some(d) = &patch.description {
+                        new.description = Some(d.clone());
+                        change("description", json_str(&old.description), json_str(&new.description));
+                    }
+                    if let Some(s) = patch.status {
+                        // Echo rule: the same canonical status keeps the detailed state row.
+                        if s.ordinal() != old.status {
+                            new.status = s.ordinal();
+                            new.state_id = s.default_case_state();
+                            new.closed_at = if s.is_closed() { Some(now) } else { None };
+                            let was = Status::from_ordinal(old.status);
+                            change("status", json_str(&was), json_str(&s));
+                        }
+                    }
+                    if let Some(v) = patch.severity {
+                        new.severity = v.ordinal();
+                        change("severity", json_str(&Severity::from_ordinal(old.severity)), json_str(&v));
+                    }
+                    if let Some(v) = patch.priority {
+                        new.priority = v.ordinal();
+                        change("priority", json_str(&Priority::from_ordinal(old.priority)), json_str(&v));
+                    }
+                    if let Some(v) = patch.resolution {
+                        new.resolution = v.map(Resolution::ordinal);
+                        change("resolution", json_str(&old.resolution.and_then(Resolution::from_ordinal)), json_str(&v));
+                    }
+                    if let Some(v) = patch.tlp {
+                        new.tlp = v.ordinal();
+                        change("tlp", json_str(&Tlp::from_ordinal(old.tlp)), json_str(&v));
+                    }
+                    if let Some(v) = patch.pap {
+                        new.pap = v.ordinal();
+                        change("pap", json_str(&Pap::from_ordinal(old.pap)), json_str(&v));
+                    }
+                    if let Some(v) = owner {
+                        new.owner_id = *v;
+                        change("assignee", json_str(&old.owner_id), json_str(&new.owner_id));
+                    }
+                    if let Some(v) = &patch.external_ref {
+                        new.external_ref = v.clone();
+                        change("external_ref", json_str(&old.external_ref), json_str(&new.external_ref));
+                    }
+                    if let Some(v) = &patch.external_link {
+                        new.external_link = v.clone();
+                        change("external_link", json_str(&old.external_link), json_str(&new.external_link));
+                    }
+                    if let Some(v) = &patch.closing_note {
+                        new.closing_note = v.clone();
+                        change("closing_note", json_str(&old.closing_note), json_str(&new.closing_note));
+                    }
+                    if let Some(v) = &patch.occurred_at {
+                        new.occurred_at = v.map(|t| t.0);
+                        change("occurred_at", json_str(&old.occurred_at), json_str(&new.occurred_at));
+                    }
+                    if let Some(v) = custom {
+                        new.custom = v.clone();
+                        if old.custom != new.custom {
+                            change("custom", Some(old.custom.clone()), Some(new.custom.clone()));
+                        }
+                    }
+                    let mut tags_changed = false;
+                    if let Some(t) = tags {
+                        let current = store::term::tags_of(&mut *tx, Owner::Case, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+                        if current != *t {
+                            tags_changed = true;
+                            change("tags", json_str(&current), json_str(t));
+                        }
+                    }
+                    if changes.is_empty() {
+                        return load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(row.uuid)).await;
+                    }
+                    if !store::case::update(tx, row.id, row.version, &new, now).await? {
+                        return Err(Error::Conflict("the case changed while updating; reload and retry".into()));
+                    }
+                    if new.owner_id != old.owner_id {
+                        store::case::set_owner(tx, audit.ws, row.id, new.owner_id, now).await?;
+                    }
+                    if tags_changed {
+                        if let Some(t) = tags {
+                            store::term::set_tags(tx, Owner::Case, audit.ws, &[(row.id, t.clone())], now, true).await?;
+                        }
+                    }
+                    if new.title != old.title || new.description != old.description || new.external_ref != old.external_ref {
+                        index_case(tx, audit.ws, row.id, &new, now).await?;
+                    }
+                    store::activity::record(tx, &audit, now, &changes).await?;
+                    load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(row.uuid)).await
+                })
+            })
+            .await
+    }
+
+    /// Deletes a case and everything that belongs only to it, in one transaction. The audit
+    /// trail keeps the deletion with the case as it was.
+    pub async fn delete_case(&self, actor: &Actor, key: Key) -> Result<()> {
+        actor.require_write()?;
+        let audit = Audit::of(actor);
+        let ws_uuid = actor.workspace_uuid;
+        self.db
+            .write(move |tx| {
+                let audit = audit.clone();
+                Box::pin(async move {
+                    let now = now_us();
+                    let case = load(Ex::Tx(tx), audit.ws, ws_uuid, key).await?;
+                    let row = store::case::get(&mut *tx, audit.ws, key).await?.ok_or(Error::not_found("case"))?;
+                    store::case::delete(tx, row.id).await?;
+                    store::activity::record(
+                        tx,
+                        &audit,
+                        now,
+                        &[Entry::new("case", row.id, row.uuid, "delete")
+                            .case(row.id)
+                            .change("case", json_str(&case), None)
+                            .message(format!("case #{} deleted", row.seq))],
+                    )
+                    .await
+                })
+            })
+            .await
+    }
+
+    /// The case's audit trail, newest first.
+    pub async fn case_activity(&self, actor: &Actor, key: Key, cursor: Option<&str>, limit: u32) -> Result<Page<Activity>> {
+        let ws = actor.workspace_id.0;
+        let row = store::case::get(&self.db, ws, key).await?.ok_or(Error::not_found("case"))?;
+        self.activity_page(ws, Scope::Case(row.id), cursor, limit).await
+    }
+
+    pub(crate) async fn activity_page(&self, ws: i64, scope: Scope, cursor: Option<&str>, limit: u32) -> Result<Page<Activity>> {
+        let limit = paging::limit(limit)?;
+        let before = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
+        let mut rows = store::activity::list(&self.db, ws, scope, before, limit).await?;
+        let more = paging::trim(&mut rows, limit);
+        let next_cursor = if more { rows.last().map(|r| paging::encode(&[r.id])) } else { None };
+        let parse = |s: Option<String>| s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)));
+        let items = rows
+            .into_iter()
+            .map(|r| Activity {
+                id: r.uuid,
+                at: Timestamp(r.at),
+                actor: user_ref(r.actor_uuid, r.actor_login, r.actor_name),
+                via: r.via,
+                request_id: r.request_id,
+                object_kind: r.object_kind,
+                object_id: r.object_uuid,
+                action: r.action,
+                field: r.field,
+                old: parse(r.old),
+                new: parse(r.new),
+                message: r.message,
+            })
+            .collect();
+        Ok(Page { items, next_cursor, total: None })
+    }
+
+    /// A user who may be assigned work in the actor's workspace.
+    pub(crate) async fn assignee_id(&self, actor: &Actor, user: Uuid, field: &str) -> Result<i64> {
+        let id = user_id(Ex::Db(&self.db), user, field).await?;
+        if store::workspace::role_of(&self.db, actor.workspace_id.0, id).await?.is_none() {
+            return Err(Error::field(field, "not_a_member", format!("{field}: that user is not a member of this workspace")));
+        }
+        Ok(id)
+    }
+}
+
+/// Inserts a case with its owner, tags, search document and audit entry; returns (id, uuid).
+pub(crate) async fn insert_case(
+    tx: &mut store::Tx<'_>,
+    audit: &Audit,
+    values: &CaseValues,
+    tags: &[String],
+    now: i64,
+    origin: Option<&str>,
+) -> Result<(i64, Uuid)> {
+    let seq = store::workspace::next_seq(tx, audit.ws, "case", 1).await?;
+    let (id, uuid) = store::case::insert(tx, audit.ws, seq, values, audit.actor, now).await?;
+    store::case::set_owner(tx, audit.ws, id, values.owner_id, now).await?;
+    store::term::set_tags(tx, Owner::Case, audit.ws, &[(id, tags.to_vec())], now, false).await?;
+    index_case(tx, audit.ws, id, values, now).await?;
+    let message = match origin {
+        Some(o) => format!("case #{seq} created from {o}"),
+        None => format!("case #{seq} created"),
+    };
+    store::activity::record(tx, audit, now, &[Entry::new("case", id, uuid, "create").case(id).message(message)]).await?;
+    Ok((id, uuid))
+}
+
+async fn index_case(tx: &mut store::Tx<'_>, ws: i64, id: i64, v: &CaseValues, now: i64) -> Result<()> {
+    let body = format!("{}\n{}", v.description.as_deref().unwrap_or(""), v.external_ref.as_deref().unwrap_or(""));
+    store::search::upsert(
+        tx,
+        &store::search::Doc { ws, kind: "case", object_id: id, case_id: Some(id), title: &v.title, body: &body },
+        now,
+    )
+    .await
+}

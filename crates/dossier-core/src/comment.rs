@@ -1,0 +1,187 @@
+//! Comments on cases and alerts (and, as they land, every other object).
+
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use crate::{
+    Core,
+    actor::Actor,
+    case::user_ref,
+    error::{Error, Problems, Result},
+    ids::{Key, new_uuid},
+    model::{Comment, NewComment, Page, TargetKind, Timestamp},
+    paging,
+    store::{
+        self, Ex,
+        activity::{Audit, Entry},
+        comment::{CommentRow, NewCommentRow},
+    },
+    time::now_us,
+};
+
+pub const MAX_COMMENT: usize = 5000;
+
+/// What a comment hangs on, resolved to rows of the actor's workspace.
+struct Target {
+    kind: TargetKind,
+    id: i64,
+    case_id: Option<i64>,
+    alert_id: Option<i64>,
+}
+
+fn view(r: CommentRow) -> Comment {
+    Comment {
+        id: r.uuid,
+        number: r.seq,
+        content: r.content,
+        author: user_ref(r.author_uuid, r.author_login, r.author_name),
+        parent_id: r.parent_uuid,
+        created_at: Timestamp(r.created_at),
+        edited_at: r.edited_at.map(Timestamp),
+    }
+}
+
+impl Core {
+    async fn comment_target(&self, mut ex: Ex<'_, '_>, ws: i64, kind: TargetKind, key: Key) -> Result<Target> {
+        match kind {
+            TargetKind::Case => {
+                let c = store::case::get(ex.reborrow(), ws, key).await?.ok_or(Error::not_found("case"))?;
+                Ok(Target { kind, id: c.id, case_id: Some(c.id), alert_id: None })
+            }
+            TargetKind::Alert => {
+                let a = store::alert::get(ex.reborrow(), ws, key).await?.ok_or(Error::not_found("alert"))?;
+                Ok(Target { kind, id: a.id, case_id: None, alert_id: Some(a.id) })
+            }
+            _ => Err(Error::invalid("target", "comments on this kind of object are not available yet")),
+        }
+    }
+
+    pub async fn add_comment(&self, actor: &Actor, kind: TargetKind, key: Key, input: NewComment) -> Result<Comment> {
+        actor.require_write()?;
+        let mut p = Problems::new();
+        p.text("content", &input.content, 1, MAX_COMMENT);
+        p.into_result()?;
+        let audit = Audit::of(actor);
+        let input = Arc::new(input);
+        let core_kind = kind;
+        let this = self;
+        let target = this.comment_target(Ex::Db(&self.db), audit.ws, core_kind, key).await?;
+        let target = Arc::new(target);
+        self.db
+            .write(move |tx| {
+                let audit = audit.clone();
+                let input = Arc::clone(&input);
+                let target = Arc::clone(&target);
+                Box::pin(async move {
+                    let now = now_us();
+                    let parent_id = match input.parent_id {
+                        Some(u) => {
+                            let p = store::comment::by_uuid(&mut *tx, audit.ws, u)
+                                .await?
+                                .filter(|p| p.target_kind == target.kind.ordinal() && p.target_id == target.id)
+                                .ok_or_else(|| Error::field("parent_id", "not_found", "parent_id: no such comment on this object"))?;
+                            Some(p.id)
+                        }
+                        None => None,
+                    };
+                    let seq = store::workspace::next_seq(tx, audit.ws, "comment", 1).await?;
+                    let uuid = new_uuid();
+                    let id = store::comment::insert(
+                        tx,
+                        audit.ws,
+                        &NewCommentRow {
+                            uuid,
+                            seq,
+                            case_id: target.case_id,
+                            alert_id: target.alert_id,
+                            target_kind: target.kind.ordinal(),
+                            target_id: target.id,
+                            parent_id,
+                            author_id: audit.actor,
+                            content: input.content.clone(),
+                        },
+                        now,
+                    )
+                    .await?;
+                    let mut e = Entry::new("comment", id, uuid, "create").change("content", None, serde_json::to_string(&input.content).ok());
+                    if let Some(c) = target.case_id {
+                        e = e.case(c);
+                    }
+                    store::activity::record(tx, &audit, now, &[e]).await?;
+                    Ok(view(store::comment::by_id(&mut *tx, id).await?))
+                })
+            })
+            .await
+    }
+
+    pub async fn list_comments(&self, actor: &Actor, kind: TargetKind, key: Key, cursor: Option<&str>, limit: u32) -> Result<Page<Comment>> {
+        let limit = paging::limit(limit)?;
+        let after = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
+        let ws = actor.workspace_id.0;
+        let target = self.comment_target(Ex::Db(&self.db), ws, kind, key).await?;
+        let mut rows = store::comment::list(&self.db, ws, target.kind.ordinal(), target.id, after, limit).await?;
+        let more = paging::trim(&mut rows, limit);
+        let next_cursor = if more { rows.last().map(|r| paging::encode(&[r.id])) } else { None };
+        Ok(Page { items: rows.into_iter().map(view).collect(), next_cursor, total: None })
+    }
+
+    /// Edits a comment: its author only.
+    pub async fn edit_comment(&self, actor: &Actor, id: Uuid, content: String) -> Result<Comment> {
+        actor.require_write()?;
+        let mut p = Problems::new();
+        p.text("content", &content, 1, MAX_COMMENT);
+        p.into_result()?;
+        let audit = Audit::of(actor);
+        let content = Arc::new(content);
+        self.db
+            .write(move |tx| {
+                let audit = audit.clone();
+                let content = Arc::clone(&content);
+                Box::pin(async move {
+                    let now = now_us();
+                    let c = store::comment::by_uuid(&mut *tx, audit.ws, id).await?.ok_or(Error::not_found("comment"))?;
+                    if c.author_id != audit.actor {
+                        return Err(Error::Forbidden("only the author may edit a comment".into()));
+                    }
+                    store::comment::set_content(tx, c.id, &content, now).await?;
+                    let mut e = Entry::new("comment", c.id, c.uuid, "update").change(
+                        "content",
+                        serde_json::to_string(&c.content).ok(),
+                        serde_json::to_string(&*content).ok(),
+                    );
+                    if let Some(case) = c.case_id {
+                        e = e.case(case);
+                    }
+                    store::activity::record(tx, &audit, now, &[e]).await?;
+                    Ok(view(store::comment::by_id(&mut *tx, c.id).await?))
+                })
+            })
+            .await
+    }
+
+    /// Deletes a comment: its author, or a workspace admin.
+    pub async fn delete_comment(&self, actor: &Actor, id: Uuid) -> Result<()> {
+        actor.require_write()?;
+        let audit = Audit::of(actor);
+        let is_admin = actor.role.is_admin() || actor.is_superuser;
+        self.db
+            .write(move |tx| {
+                let audit = audit.clone();
+                Box::pin(async move {
+                    let now = now_us();
+                    let c = store::comment::by_uuid(&mut *tx, audit.ws, id).await?.ok_or(Error::not_found("comment"))?;
+                    if c.author_id != audit.actor && !is_admin {
+                        return Err(Error::Forbidden("only the author or an admin may delete a comment".into()));
+                    }
+                    store::comment::delete(tx, c.id).await?;
+                    let mut e = Entry::new("comment", c.id, c.uuid, "delete").change("content", serde_json::to_string(&c.content).ok(), None);
+                    if let Some(case) = c.case_id {
+                        e = e.case(case);
+                    }
+                    store::activity::record(tx, &audit, now, &[e]).await
+                })
+            })
+            .await
+    }
+}

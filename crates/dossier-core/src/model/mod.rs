@@ -1,0 +1,446 @@
+//! Entities as the core hands them out, and the inputs it takes. The native API serializes
+//! these directly; dialects translate them.
+
+mod enums;
+pub use enums::*;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::time::{Micros, parse_rfc3339, rfc3339};
+
+/// A point in time: epoch microseconds inside, RFC 3339 on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub Micros);
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&rfc3339(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_rfc3339(&s)
+            .map(Timestamp)
+            .ok_or_else(|| serde::de::Error::custom("expected an RFC 3339 date-time such as 2026-01-31T12:00:00Z"))
+    }
+}
+
+/// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null`
+/// (`Some(None)`).
+pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A page of a list, with the cursor of the next page.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// Total matching rows; only when the request asked for it (`count=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+/// A user as other objects show it.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct UserRef {
+    pub id: Uuid,
+    pub login: String,
+    pub name: String,
+}
+
+/// A state row (detailed status) of a case or alert.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct StateRef {
+    pub id: i64,
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Workspace {
+    pub id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub is_default: bool,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    /// The caller's role here (absent for a server administrator who is not a member).
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct User {
+    pub id: Uuid,
+    pub login: String,
+    pub email: String,
+    pub name: String,
+    pub is_active: bool,
+    pub is_superuser: bool,
+    pub is_service_account: bool,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_login_at: Option<Timestamp>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Member {
+    pub user: UserRef,
+    pub role: Role,
+    #[schema(value_type = String, format = DateTime)]
+    pub since: Timestamp,
+}
+
+/// An API key as listed: never the secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiKey {
+    pub id: Uuid,
+    pub name: Option<String>,
+    /// The first characters of the key, to recognise it.
+    pub prefix: String,
+    /// The workspace the key is bound to, if any.
+    pub workspace_id: Option<Uuid>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A newly created API key: the only time the secret is shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NewApiKey {
+    #[serde(flatten)]
+    pub key: ApiKey,
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Case {
+    pub id: Uuid,
+    /// Per-workspace case number (IRIS `case_id`, Tracecat `CASE-0001`).
+    pub number: i64,
+    pub workspace_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub status: Status,
+    pub state: StateRef,
+    pub severity: Severity,
+    pub priority: Priority,
+    pub resolution: Option<Resolution>,
+    pub tlp: Tlp,
+    pub pap: Pap,
+    pub tags: Vec<String>,
+    pub assignee: Option<UserRef>,
+    pub external_ref: Option<String>,
+    pub external_link: Option<String>,
+    pub closing_note: Option<String>,
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Value,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub occurred_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub closed_at: Option<Timestamp>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+    pub created_by: Option<UserRef>,
+    /// Optimistic-concurrency token: send it back on update.
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCase {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub status: Option<Status>,
+    pub severity: Option<Severity>,
+    pub priority: Option<Priority>,
+    pub tlp: Option<Tlp>,
+    pub pap: Option<Pap>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// User id (UUID) of the assignee; must be a member of the workspace.
+    pub assignee: Option<Uuid>,
+    pub external_ref: Option<String>,
+    pub external_link: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub occurred_at: Option<Timestamp>,
+    #[schema(value_type = Option<Object>)]
+    pub custom: Option<serde_json::Value>,
+}
+
+/// A partial update: absent fields stay, `null` clears a nullable field.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CasePatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<Status>,
+    pub severity: Option<Severity>,
+    pub priority: Option<Priority>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Resolution>)]
+    pub resolution: Option<Option<Resolution>>,
+    pub tlp: Option<Tlp>,
+    pub pap: Option<Pap>,
+    pub tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub assignee: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub external_ref: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub external_link: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub closing_note: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub occurred_at: Option<Option<Timestamp>>,
+    #[schema(value_type = Option<Object>)]
+    pub custom: Option<serde_json::Value>,
+    /// The version read; a stale one fails with 409. May also come as `If-Match`.
+    pub version: Option<i32>,
+}
+
+/// Sort keys a case list accepts; each is backed by an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSort {
+    #[default]
+    CreatedAt,
+    UpdatedAt,
+    Number,
+    Severity,
+    Priority,
+    Status,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Vec<Status>,
+    pub severity: Vec<Severity>,
+    pub priority: Vec<Priority>,
+    /// `Some(None)` = unassigned.
+    pub assignee: Option<Option<Uuid>>,
+    /// Every tag must be present.
+    pub tags: Vec<String>,
+    pub q: Option<String>,
+    pub created_after: Option<Micros>,
+    pub created_before: Option<Micros>,
+    pub sort: CaseSort,
+    pub descending: bool,
+    pub limit: u32,
+    pub cursor: Option<String>,
+    pub count: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Alert {
+    pub id: Uuid,
+    /// Per-workspace alert number (IRIS `alert_id`, CaseBender `tinyId`).
+    pub number: i64,
+    pub workspace_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub status: Status,
+    pub state: StateRef,
+    pub severity: Severity,
+    pub resolution: Option<Resolution>,
+    pub source: Option<String>,
+    pub source_ref: Option<String>,
+    pub source_link: Option<String>,
+    #[serde(rename = "type")]
+    pub alert_type: Option<String>,
+    pub tlp: Option<Tlp>,
+    pub pap: Option<Pap>,
+    pub tags: Vec<String>,
+    pub assignee: Option<UserRef>,
+    /// How many times this alert was received (deduplicated on source + source_ref).
+    pub occurrences: i32,
+    #[schema(value_type = String, format = DateTime)]
+    pub first_seen_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub last_seen_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub event_time: Option<Timestamp>,
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Value,
+    /// Cases this alert was promoted to or merged into, by number.
+    pub cases: Vec<Uuid>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAlert {
+    pub title: String,
+    pub description: Option<String>,
+    pub status: Option<Status>,
+    pub severity: Option<Severity>,
+    pub source: Option<String>,
+    /// With `source`, the deduplication key: a repeat updates the alert and counts it.
+    pub source_ref: Option<String>,
+    pub source_link: Option<String>,
+    #[serde(rename = "type")]
+    pub alert_type: Option<String>,
+    pub tlp: Option<Tlp>,
+    pub pap: Option<Pap>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub event_time: Option<Timestamp>,
+    /// How many occurrences this submission stands for (default 1).
+    pub count: Option<i32>,
+    #[schema(value_type = Option<Object>)]
+    pub custom: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<Status>,
+    pub severity: Option<Severity>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Resolution>)]
+    pub resolution: Option<Option<Resolution>>,
+    pub tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub assignee: Option<Option<Uuid>>,
+    #[schema(value_type = Option<Object>)]
+    pub custom: Option<serde_json::Value>,
+    pub version: Option<i32>,
+}
+
+/// Outcome of creating one alert.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlertIngest {
+    pub alert: Alert,
+    /// False when the alert was a repeat of an existing one (its `occurrences` grew).
+    pub created: bool,
+}
+
+/// Outcome of a batch: one entry per submitted alert, in order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BatchResult {
+    pub created: u32,
+    pub deduplicated: u32,
+    pub items: Vec<BatchItem>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BatchItem {
+    pub id: Uuid,
+    pub number: i64,
+    pub created: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AlertFilter {
+    pub status: Vec<Status>,
+    pub severity: Vec<Severity>,
+    pub source: Option<String>,
+    pub tags: Vec<String>,
+    pub q: Option<String>,
+    pub created_after: Option<Micros>,
+    pub created_before: Option<Micros>,
+    pub limit: u32,
+    pub cursor: Option<String>,
+    pub count: bool,
+}
+
+/// What a comment is attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Case,
+    Alert,
+    CaseAsset,
+    CaseObservable,
+    Note,
+    Task,
+    Evidence,
+    TimelineEvent,
+}
+
+impl TargetKind {
+    pub fn ordinal(self) -> i16 {
+        match self {
+            TargetKind::Case => 0,
+            TargetKind::Alert => 1,
+            TargetKind::CaseAsset => 2,
+            TargetKind::CaseObservable => 3,
+            TargetKind::Note => 4,
+            TargetKind::Task => 5,
+            TargetKind::Evidence => 6,
+            TargetKind::TimelineEvent => 7,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Comment {
+    pub id: Uuid,
+    pub number: i64,
+    pub content: String,
+    pub author: Option<UserRef>,
+    pub parent_id: Option<Uuid>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub edited_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    pub content: String,
+    pub parent_id: Option<Uuid>,
+}
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Activity {
+    pub id: Uuid,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    pub actor: Option<UserRef>,
+    /// The API the change came through.
+    pub via: String,
+    pub request_id: Option<String>,
+    pub object_kind: String,
+    pub object_id: Option<Uuid>,
+    pub action: String,
+    pub field: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub old: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub new: Option<serde_json::Value>,
+    pub message: Option<String>,
+}
