@@ -9,10 +9,7 @@ use dossier_core::{Actor, Key, Via};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::{
-    error::ApiError,
-    state::AppState,
-};
+use crate::{error::ApiError, state::AppState};
 
 /// A JSON body. Malformed JSON is a 400; well-formed JSON of the wrong shape is a 422 naming
 /// the field (`tags[2]: invalid type: integer, expected a string`); too large is a 413.
@@ -34,9 +31,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the request body is too large",
+                )
             } else {
-                ApiError::bad_request("unreadable_body", format!("the request body could not be read: {e}"))
+                ApiError::bad_request(
+                    "unreadable_body",
+                    format!("the request body could not be read: {e}"),
+                )
             }
         })?;
         parse_json(&bytes).map(JsonBody)
@@ -46,7 +50,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 /// Deserializes JSON, reporting the path of the first bad field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request("malformed_json", "the request body is empty; a JSON object is expected"));
+        return Err(ApiError::bad_request(
+            "malformed_json",
+            "the request body is empty; a JSON object is expected",
+        ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(de) {
@@ -55,13 +62,20 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             let path = err.path().to_string();
             let inner = err.into_inner();
             match inner.classify() {
-                serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
-                    Err(ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {inner}")))
-                }
+                serde_json::error::Category::Syntax
+                | serde_json::error::Category::Eof
+                | serde_json::error::Category::Io => Err(ApiError::bad_request(
+                    "malformed_json",
+                    format!("the body is not valid JSON: {inner}"),
+                )),
                 serde_json::error::Category::Data => {
                     let field = if path == "." { "body".to_owned() } else { path };
                     let msg = strip_position(&inner.to_string());
-                    Err(ApiError::field(field.clone(), "invalid", format!("{field}: {msg}")))
+                    Err(ApiError::field(
+                        field.clone(),
+                        "invalid",
+                        format!("{field}: {msg}"),
+                    ))
                 }
             }
         }
@@ -114,7 +128,11 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
 }
 
 pub fn request_id(parts: &Parts) -> Option<String> {
-    parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// Authenticates the request for `via`, selecting the workspace named by `workspace` if any.
@@ -136,12 +154,23 @@ pub struct Auth(pub Actor);
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let ws = match parts.headers.get("x-dossier-workspace") {
             None => None,
-            Some(v) => Some(v.to_str().ok().and_then(|s| Uuid::parse_str(s.trim()).ok()).ok_or_else(|| {
-                ApiError::bad_request("invalid_workspace_header", "X-Dossier-Workspace must be a workspace UUID")
-            })?),
+            Some(v) => Some(
+                v.to_str()
+                    .ok()
+                    .and_then(|s| Uuid::parse_str(s.trim()).ok())
+                    .ok_or_else(|| {
+                        ApiError::bad_request(
+                            "invalid_workspace_header",
+                            "X-Dossier-Workspace must be a workspace UUID",
+                        )
+                    })?,
+            ),
         };
         Ok(Auth(authenticate(state, parts, Via::Native, ws).await?))
     }
@@ -150,13 +179,22 @@ impl FromRequestParts<AppState> for Auth {
 /// Parses an object id from a path segment: a number or a UUID.
 pub fn key(raw: &str, what: &str) -> Result<Key, ApiError> {
     Key::parse(raw).ok_or_else(|| {
-        ApiError::field("id", "invalid_id", format!("`{raw}` is not a {what} number or UUID"))
+        ApiError::field(
+            "id",
+            "invalid_id",
+            format!("`{raw}` is not a {what} number or UUID"),
+        )
     })
 }
 
 pub fn uuid(raw: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw.trim())
-        .map_err(|_| ApiError::field("id", "invalid_id", format!("`{raw}` is not a valid {what} UUID")))
+    Uuid::parse_str(raw.trim()).map_err(|_| {
+        ApiError::field(
+            "id",
+            "invalid_id",
+            format!("`{raw}` is not a valid {what} UUID"),
+        )
+    })
 }
 
 /// Query-string access that accepts repeated keys and comma lists.
@@ -171,7 +209,11 @@ impl QueryMap {
         )
     }
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
     /// All values of `key`, comma lists split, blanks dropped.
     pub fn list(&self, key: &str) -> Vec<String> {
@@ -190,46 +232,82 @@ impl QueryMap {
                 return Err(ApiError::field(
                     k.clone(),
                     "unknown_parameter",
-                    format!("unknown query parameter `{k}`; accepted: {}", allowed.join(", ")),
+                    format!(
+                        "unknown query parameter `{k}`; accepted: {}",
+                        allowed.join(", ")
+                    ),
                 ));
             }
         }
         Ok(())
     }
-    pub fn enums<T>(&self, key: &str, parse: impl Fn(&str) -> Option<T>, names: &str) -> Result<Vec<T>, ApiError> {
+    pub fn enums<T>(
+        &self,
+        key: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        names: &str,
+    ) -> Result<Vec<T>, ApiError> {
         self.list(key)
             .iter()
             .map(|v| {
                 parse(v).ok_or_else(|| {
-                    ApiError::field(key, "unknown_value", format!("{key}: unknown value `{v}`; expected one of {names}"))
+                    ApiError::field(
+                        key,
+                        "unknown_value",
+                        format!("{key}: unknown value `{v}`; expected one of {names}"),
+                    )
                 })
             })
             .collect()
     }
-    pub fn int<T: std::str::FromStr>(&self, key: &str, min: i64, max: i64) -> Result<Option<T>, ApiError> {
-        let Some(v) = self.get(key) else { return Ok(None) };
+    pub fn int<T: std::str::FromStr>(
+        &self,
+        key: &str,
+        min: i64,
+        max: i64,
+    ) -> Result<Option<T>, ApiError> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
         let n: i64 = v.trim().parse().map_err(|_| {
             ApiError::field(key, "invalid", format!("{key}: `{v}` is not an integer"))
         })?;
         if n < min || n > max {
-            return Err(ApiError::field(key, "out_of_range", format!("{key} must be between {min} and {max}")));
+            return Err(ApiError::field(
+                key,
+                "out_of_range",
+                format!("{key} must be between {min} and {max}"),
+            ));
         }
-        v.trim().parse::<T>().map(Some).map_err(|_| ApiError::field(key, "invalid", format!("{key}: `{v}` is out of range")))
+        v.trim()
+            .parse::<T>()
+            .map(Some)
+            .map_err(|_| ApiError::field(key, "invalid", format!("{key}: `{v}` is out of range")))
     }
     pub fn bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
         match self.get(key) {
             None => Ok(None),
             Some("true" | "1" | "yes") => Ok(Some(true)),
             Some("false" | "0" | "no") => Ok(Some(false)),
-            Some(v) => Err(ApiError::field(key, "invalid", format!("{key}: `{v}` is not a boolean (true/false)"))),
+            Some(v) => Err(ApiError::field(
+                key,
+                "invalid",
+                format!("{key}: `{v}` is not a boolean (true/false)"),
+            )),
         }
     }
     pub fn time(&self, key: &str) -> Result<Option<i64>, ApiError> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => dossier_core::time::parse_rfc3339(v).map(Some).ok_or_else(|| {
-                ApiError::field(key, "invalid", format!("{key}: `{v}` is not an RFC 3339 date-time"))
-            }),
+            Some(v) => dossier_core::time::parse_rfc3339(v)
+                .map(Some)
+                .ok_or_else(|| {
+                    ApiError::field(
+                        key,
+                        "invalid",
+                        format!("{key}: `{v}` is not an RFC 3339 date-time"),
+                    )
+                }),
         }
     }
 }

@@ -17,7 +17,9 @@ use axum::{
 use crate::state::AppState;
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -34,7 +36,11 @@ pub struct Metrics {
 
 impl Default for Metrics {
     fn default() -> Self {
-        Self { started: Instant::now(), requests: Mutex::default(), latency: Mutex::default() }
+        Self {
+            started: Instant::now(),
+            requests: Mutex::default(),
+            latency: Mutex::default(),
+        }
     }
 }
 
@@ -71,10 +77,20 @@ impl Metrics {
 
     pub fn render(&self, pool: Option<dossier_core::PoolStats>) -> String {
         let mut out = String::with_capacity(4096);
-        let _ = writeln!(out, "# HELP dossier_uptime_seconds Seconds since the process started.");
+        let _ = writeln!(
+            out,
+            "# HELP dossier_uptime_seconds Seconds since the process started."
+        );
         let _ = writeln!(out, "# TYPE dossier_uptime_seconds gauge");
-        let _ = writeln!(out, "dossier_uptime_seconds {:.3}", self.started.elapsed().as_secs_f64());
-        let _ = writeln!(out, "# HELP dossier_http_requests_total HTTP requests by method, route and status.");
+        let _ = writeln!(
+            out,
+            "dossier_uptime_seconds {:.3}",
+            self.started.elapsed().as_secs_f64()
+        );
+        let _ = writeln!(
+            out,
+            "# HELP dossier_http_requests_total HTTP requests by method, route and status."
+        );
         let _ = writeln!(out, "# TYPE dossier_http_requests_total counter");
         if let Ok(m) = self.requests.lock() {
             let mut rows: Vec<_> = m.iter().collect();
@@ -87,8 +103,14 @@ impl Metrics {
                 );
             }
         }
-        let _ = writeln!(out, "# HELP dossier_http_request_duration_seconds Request latency by method and route.");
-        let _ = writeln!(out, "# TYPE dossier_http_request_duration_seconds histogram");
+        let _ = writeln!(
+            out,
+            "# HELP dossier_http_request_duration_seconds Request latency by method and route."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE dossier_http_request_duration_seconds histogram"
+        );
         if let Ok(m) = self.latency.lock() {
             let mut rows: Vec<_> = m.iter().collect();
             rows.sort_by(|a, b| a.0.cmp(b.0));
@@ -106,16 +128,34 @@ impl Metrics {
                     "dossier_http_request_duration_seconds_bucket{{method=\"{method}\",route=\"{route}\",le=\"+Inf\"}} {}",
                     h.count
                 );
-                let _ = writeln!(out, "dossier_http_request_duration_seconds_sum{{method=\"{method}\",route=\"{route}\"}} {}", h.sum);
-                let _ = writeln!(out, "dossier_http_request_duration_seconds_count{{method=\"{method}\",route=\"{route}\"}} {}", h.count);
+                let _ = writeln!(
+                    out,
+                    "dossier_http_request_duration_seconds_sum{{method=\"{method}\",route=\"{route}\"}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "dossier_http_request_duration_seconds_count{{method=\"{method}\",route=\"{route}\"}} {}",
+                    h.count
+                );
             }
         }
         if let Some(p) = pool {
-            let _ = writeln!(out, "# HELP dossier_db_connections Database pool connections by state.");
+            let _ = writeln!(
+                out,
+                "# HELP dossier_db_connections Database pool connections by state."
+            );
             let _ = writeln!(out, "# TYPE dossier_db_connections gauge");
             let _ = writeln!(out, "dossier_db_connections{{state=\"idle\"}} {}", p.idle);
-            let _ = writeln!(out, "dossier_db_connections{{state=\"in_use\"}} {}", p.size.saturating_sub(p.idle));
-            let _ = writeln!(out, "# HELP dossier_db_connections_max Configured pool size.");
+            let _ = writeln!(
+                out,
+                "dossier_db_connections{{state=\"in_use\"}} {}",
+                p.size.saturating_sub(p.idle)
+            );
+            let _ = writeln!(
+                out,
+                "# HELP dossier_db_connections_max Configured pool size."
+            );
             let _ = writeln!(out, "# TYPE dossier_db_connections_max gauge");
             let _ = writeln!(out, "dossier_db_connections_max {}", p.max);
         }
@@ -137,6 +177,8 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
     let res = next.run(req).await;
-    state.metrics.record(method, &route, res.status().as_u16(), started.elapsed());
+    state
+        .metrics
+        .record(method, &route, res.status().as_u16(), started.elapsed());
     res
 }

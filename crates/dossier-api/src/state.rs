@@ -18,7 +18,11 @@ pub struct ApiConfig {
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { max_body_bytes: 16 * 1024 * 1024, request_timeout: Duration::from_secs(30), secure_cookies: false }
+        Self {
+            max_body_bytes: 16 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            secure_cookies: false,
+        }
     }
 }
 
@@ -32,6 +36,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(core: Arc<Core>, config: ApiConfig) -> Self {
-        Self { core, metrics: Arc::new(Metrics::default()), config: Arc::new(config) }
+        Self {
+            core,
+            metrics: Arc::new(Metrics::default()),
+            config: Arc::new(config),
+        }
     }
 }

@@ -57,14 +57,18 @@ impl Actor {
         if self.role.can_write() {
             Ok(())
         } else {
-            Err(Error::Forbidden("your role in this workspace is read-only".into()))
+            Err(Error::Forbidden(
+                "your role in this workspace is read-only".into(),
+            ))
         }
     }
     pub fn require_admin(&self) -> Result<()> {
         if self.role.is_admin() || self.is_superuser {
             Ok(())
         } else {
-            Err(Error::Forbidden("this needs the admin role in this workspace".into()))
+            Err(Error::Forbidden(
+                "this needs the admin role in this workspace".into(),
+            ))
         }
     }
     pub fn require_superuser(&self) -> Result<()> {
@@ -76,7 +80,12 @@ impl Actor {
     }
     /// The same principal acting in another workspace (membership already checked).
     pub fn in_workspace(&self, id: WorkspaceId, uuid: Uuid, role: Role) -> Actor {
-        Actor { workspace_id: id, workspace_uuid: uuid, role, ..self.clone() }
+        Actor {
+            workspace_id: id,
+            workspace_uuid: uuid,
+            role,
+            ..self.clone()
+        }
     }
     pub fn with_request_id(mut self, id: Option<String>) -> Actor {
         self.request_id = id;

@@ -13,8 +13,9 @@ use crate::{
     error::{Error, Problems, Result},
     ids::{Key, new_uuid},
     model::{
-        Activity, Alert, AlertFilter, AlertIngest, AlertPatch, BatchItem, BatchResult, Case, NewAlert, Page, Pap,
-        Priority, Resolution, Severity, StateRef, Status, Timestamp, Tlp, alert_state,
+        Activity, Alert, AlertFilter, AlertIngest, AlertPatch, BatchItem, BatchResult, Case,
+        NewAlert, Page, Pap, Priority, Resolution, Severity, StateRef, Status, Timestamp, Tlp,
+        alert_state,
     },
     paging,
     store::{
@@ -45,7 +46,11 @@ fn alert_view(r: AlertRow, ws: Uuid, tags: Vec<String>, cases: Vec<Uuid>) -> Ale
         title: r.title,
         description: r.description,
         status: Status::from_ordinal(r.status).unwrap_or(Status::Unknown),
-        state: StateRef { id: r.state_id, code: r.state_code, label: r.state_label },
+        state: StateRef {
+            id: r.state_id,
+            code: r.state_code,
+            label: r.state_label,
+        },
         severity: Severity::from_ordinal(r.severity).unwrap_or(Severity::Unknown),
         resolution: r.resolution.and_then(Resolution::from_ordinal),
         source: r.source,
@@ -69,9 +74,17 @@ fn alert_view(r: AlertRow, ws: Uuid, tags: Vec<String>, cases: Vec<Uuid>) -> Ale
 }
 
 async fn load(mut ex: Ex<'_, '_>, ws: i64, ws_uuid: Uuid, key: Key) -> Result<Alert> {
-    let row = store::alert::get(ex.reborrow(), ws, key).await?.ok_or(Error::not_found("alert"))?;
-    let tags = store::term::tags_of(ex.reborrow(), Owner::Alert, &[row.id]).await?.remove(&row.id).unwrap_or_default();
-    let cases = store::alert::cases_of(ex, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+    let row = store::alert::get(ex.reborrow(), ws, key)
+        .await?
+        .ok_or(Error::not_found("alert"))?;
+    let tags = store::term::tags_of(ex.reborrow(), Owner::Alert, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let cases = store::alert::cases_of(ex, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
     Ok(alert_view(row, ws_uuid, tags, cases))
 }
 
@@ -97,7 +110,11 @@ struct Prepared {
 fn prepare(p: &mut Problems, prefix: &str, a: NewAlert) -> Prepared {
     let f = |name: &str| format!("{prefix}{name}");
     p.text(&f("title"), &a.title, 1, validate::MAX_TITLE);
-    p.opt_text(&f("description"), a.description.as_deref(), validate::MAX_DESCRIPTION);
+    p.opt_text(
+        &f("description"),
+        a.description.as_deref(),
+        validate::MAX_DESCRIPTION,
+    );
     p.opt_text(&f("source"), a.source.as_deref(), 200);
     p.opt_text(&f("source_ref"), a.source_ref.as_deref(), 500);
     p.opt_text(&f("type"), a.alert_type.as_deref(), 100);
@@ -106,13 +123,24 @@ fn prepare(p: &mut Problems, prefix: &str, a: NewAlert) -> Prepared {
     let custom = validate::custom(p, &f("custom"), a.custom.as_ref());
     let count = a.count.unwrap_or(1);
     if !(1..=1_000_000).contains(&count) {
-        p.push(f("count"), "out_of_range", "count must be between 1 and 1000000");
+        p.push(
+            f("count"),
+            "out_of_range",
+            "count must be between 1 and 1000000",
+        );
     }
     if a.source_ref.as_deref().is_some_and(|r| r.trim().is_empty()) {
-        p.push(f("source_ref"), "required", "source_ref must not be empty when given");
+        p.push(
+            f("source_ref"),
+            "required",
+            "source_ref must not be empty when given",
+        );
     }
     let status = a.status.unwrap_or(Status::New);
-    let dedup = a.source_ref.as_deref().map(|r| dedup_key(a.source.as_deref(), r));
+    let dedup = a
+        .source_ref
+        .as_deref()
+        .map(|r| dedup_key(a.source.as_deref(), r));
     Prepared {
         insert: AlertInsert {
             uuid: new_uuid(),
@@ -152,9 +180,21 @@ struct Bump {
 
 /// Stores a batch: new alerts in multi-row inserts, repeats (against stored alerts or earlier in
 /// the same batch) counted. Returns, per input, (alert id, created).
-async fn ingest(tx: &mut Tx<'_>, audit: &Audit, items: &[Prepared], now: i64) -> Result<Vec<(i64, bool)>> {
-    let keys: Vec<Vec<u8>> = items.iter().filter_map(|p| p.insert.dedup_key.clone()).collect();
-    let existing = if keys.is_empty() { HashMap::new() } else { store::alert::find_by_dedup(tx, audit.ws, &keys).await? };
+async fn ingest(
+    tx: &mut Tx<'_>,
+    audit: &Audit,
+    items: &[Prepared],
+    now: i64,
+) -> Result<Vec<(i64, bool)>> {
+    let keys: Vec<Vec<u8>> = items
+        .iter()
+        .filter_map(|p| p.insert.dedup_key.clone())
+        .collect();
+    let existing = if keys.is_empty() {
+        HashMap::new()
+    } else {
+        store::alert::find_by_dedup(tx, audit.ws, &keys).await?
+    };
 
     enum Target {
         Stored(i64),
@@ -166,11 +206,15 @@ async fn ingest(tx: &mut Tx<'_>, audit: &Audit, items: &[Prepared], now: i64) ->
     // Per input: index into `inserts` (new) or a stored id (repeat).
     let mut outcome: Vec<Target> = Vec::with_capacity(items.len());
     for it in items {
-        let target = it.insert.dedup_key.as_ref().and_then(|k| match seen.get(k) {
-            Some(Target::Stored(id)) => Some(Target::Stored(*id)),
-            Some(Target::New(i)) => Some(Target::New(*i)),
-            None => existing.get(k).map(|id| Target::Stored(*id)),
-        });
+        let target = it
+            .insert
+            .dedup_key
+            .as_ref()
+            .and_then(|k| match seen.get(k) {
+                Some(Target::Stored(id)) => Some(Target::Stored(*id)),
+                Some(Target::New(i)) => Some(Target::New(*i)),
+                None => existing.get(k).map(|id| Target::Stored(*id)),
+            });
         match target {
             Some(Target::Stored(id)) => {
                 let b = bumps.entry(id).or_insert_with(|| Bump {
@@ -197,7 +241,10 @@ async fn ingest(tx: &mut Tx<'_>, audit: &Audit, items: &[Prepared], now: i64) ->
             }
             Some(Target::New(i)) => {
                 let first = &mut inserts[i];
-                first.insert.occurrences = first.insert.occurrences.saturating_add(it.insert.occurrences);
+                first.insert.occurrences = first
+                    .insert
+                    .occurrences
+                    .saturating_add(it.insert.occurrences);
                 first.insert.title = it.insert.title.clone();
                 if let Some(d) = &it.description_given {
                     first.insert.description = d.clone();
@@ -229,14 +276,25 @@ async fn ingest(tx: &mut Tx<'_>, audit: &Audit, items: &[Prepared], now: i64) ->
         let rows: Vec<AlertInsert> = inserts
             .iter()
             .enumerate()
-            .map(|(i, p)| AlertInsert { seq: first + i64::try_from(i).unwrap_or(0), ..p.insert.clone() })
+            .map(|(i, p)| AlertInsert {
+                seq: first + i64::try_from(i).unwrap_or(0),
+                ..p.insert.clone()
+            })
             .collect();
         let by_seq = store::alert::insert_many(tx, audit.ws, &rows, audit.actor, now).await?;
         for r in &rows {
-            ids_by_index.push(*by_seq.get(&r.seq).ok_or_else(|| Error::internal("inserted alert not returned"))?);
+            ids_by_index.push(
+                *by_seq
+                    .get(&r.seq)
+                    .ok_or_else(|| Error::internal("inserted alert not returned"))?,
+            );
         }
-        let links: Vec<(i64, Vec<String>)> =
-            inserts.iter().zip(&ids_by_index).filter(|(p, _)| !p.tags.is_empty()).map(|(p, id)| (*id, p.tags.clone())).collect();
+        let links: Vec<(i64, Vec<String>)> = inserts
+            .iter()
+            .zip(&ids_by_index)
+            .filter(|(p, _)| !p.tags.is_empty())
+            .map(|(p, id)| (*id, p.tags.clone()))
+            .collect();
         if !links.is_empty() {
             store::term::set_tags(tx, Owner::Alert, audit.ws, &links, now, false).await?;
         }
@@ -256,14 +314,42 @@ async fn ingest(tx: &mut Tx<'_>, audit: &Audit, items: &[Prepared], now: i64) ->
     }
     let mut entries: Vec<Entry> = rows_entries(&inserts, &ids_by_index);
     for b in bumps.values() {
-        store::alert::bump(tx, b.id, b.count, &b.title, b.description.as_deref(), b.severity, now).await?;
+        store::alert::bump(
+            tx,
+            b.id,
+            b.count,
+            &b.title,
+            b.description.as_deref(),
+            b.severity,
+            now,
+        )
+        .await?;
         if !b.tags.is_empty() {
-            store::term::set_tags(tx, Owner::Alert, audit.ws, &[(b.id, b.tags.clone())], now, false).await?;
+            store::term::set_tags(
+                tx,
+                Owner::Alert,
+                audit.ws,
+                &[(b.id, b.tags.clone())],
+                now,
+                false,
+            )
+            .await?;
         }
-        if let Some(r) = store::alert::get_many(&mut *tx, &[b.id]).await?.into_iter().next() {
+        if let Some(r) = store::alert::get_many(&mut *tx, &[b.id])
+            .await?
+            .into_iter()
+            .next()
+        {
             store::search::upsert(
                 tx,
-                &store::search::Doc { ws: audit.ws, kind: "alert", object_id: r.id, case_id: None, title: &r.title, body: &r.description },
+                &store::search::Doc {
+                    ws: audit.ws,
+                    kind: "alert",
+                    object_id: r.id,
+                    case_id: None,
+                    title: &r.title,
+                    body: &r.description,
+                },
                 now,
             )
             .await?;
@@ -309,8 +395,15 @@ impl Core {
                 Box::pin(async move {
                     let now = now_us();
                     let out = ingest(tx, &audit, &items, now).await?;
-                    let (id, created) = out.first().copied().ok_or_else(|| Error::internal("empty ingest"))?;
-                    let row = store::alert::get_many(&mut *tx, &[id]).await?.into_iter().next().ok_or(Error::not_found("alert"))?;
+                    let (id, created) = out
+                        .first()
+                        .copied()
+                        .ok_or_else(|| Error::internal("empty ingest"))?;
+                    let row = store::alert::get_many(&mut *tx, &[id])
+                        .await?
+                        .into_iter()
+                        .next()
+                        .ok_or(Error::not_found("alert"))?;
                     let alert = load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(row.uuid)).await?;
                     Ok(AlertIngest { alert, created })
                 })
@@ -322,14 +415,25 @@ impl Core {
     pub async fn ingest_alerts(&self, actor: &Actor, inputs: Vec<NewAlert>) -> Result<BatchResult> {
         actor.require_write()?;
         if inputs.is_empty() {
-            return Err(Error::field("alerts", "required", "alerts must hold at least one alert"));
+            return Err(Error::field(
+                "alerts",
+                "required",
+                "alerts must hold at least one alert",
+            ));
         }
         if inputs.len() > MAX_BATCH {
-            return Err(Error::field("alerts", "too_many", format!("at most {MAX_BATCH} alerts per batch")));
+            return Err(Error::field(
+                "alerts",
+                "too_many",
+                format!("at most {MAX_BATCH} alerts per batch"),
+            ));
         }
         let mut p = Problems::new();
-        let prepared: Vec<Prepared> =
-            inputs.into_iter().enumerate().map(|(i, a)| prepare(&mut p, &format!("alerts[{i}]."), a)).collect();
+        let prepared: Vec<Prepared> = inputs
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| prepare(&mut p, &format!("alerts[{i}]."), a))
+            .collect();
         p.into_result()?;
         let audit = Audit::of(actor);
         let items = Arc::new(prepared);
@@ -344,8 +448,13 @@ impl Core {
                     ids.sort_unstable();
                     ids.dedup();
                     let rows = store::alert::get_many(&mut *tx, &ids).await?;
-                    let by_id: HashMap<i64, (Uuid, i64)> = rows.iter().map(|r| (r.id, (r.uuid, r.seq))).collect();
-                    let mut result = BatchResult { created: 0, deduplicated: 0, items: Vec::with_capacity(out.len()) };
+                    let by_id: HashMap<i64, (Uuid, i64)> =
+                        rows.iter().map(|r| (r.id, (r.uuid, r.seq))).collect();
+                    let mut result = BatchResult {
+                        created: 0,
+                        deduplicated: 0,
+                        items: Vec::with_capacity(out.len()),
+                    };
                     for (id, created) in out {
                         if created {
                             result.created += 1;
@@ -353,7 +462,11 @@ impl Core {
                             result.deduplicated += 1;
                         }
                         let (uuid, number) = by_id.get(&id).copied().unwrap_or_default();
-                        result.items.push(BatchItem { id: uuid, number, created });
+                        result.items.push(BatchItem {
+                            id: uuid,
+                            number,
+                            created,
+                        });
                     }
                     Ok(result)
                 })
@@ -362,7 +475,13 @@ impl Core {
     }
 
     pub async fn get_alert(&self, actor: &Actor, key: Key) -> Result<Alert> {
-        load(Ex::Db(&self.db), actor.workspace_id.0, actor.workspace_uuid, key).await
+        load(
+            Ex::Db(&self.db),
+            actor.workspace_id.0,
+            actor.workspace_uuid,
+            key,
+        )
+        .await
     }
 
     pub async fn list_alerts(&self, actor: &Actor, f: AlertFilter) -> Result<Page<Alert>> {
@@ -385,21 +504,37 @@ impl Core {
         };
         let ws = actor.workspace_id.0;
         let backend = self.db.backend();
-        let mut rows = store::alert::list(&self.db, backend, ws, &filter, after.as_deref(), limit).await?;
+        let mut rows =
+            store::alert::list(&self.db, backend, ws, &filter, after.as_deref(), limit).await?;
         let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more { rows.last().map(|r| paging::encode(&[r.created_at, r.id])) } else { None };
+        let next_cursor = if more {
+            rows.last().map(|r| paging::encode(&[r.created_at, r.id]))
+        } else {
+            None
+        };
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags = store::term::tags_of(&self.db, Owner::Alert, &ids).await?;
         let mut cases = store::alert::cases_of(&self.db, &ids).await?;
-        let total = if f.count { Some(store::alert::count(&self.db, backend, ws, &filter).await?) } else { None };
+        let total = if f.count {
+            Some(store::alert::count(&self.db, backend, ws, &filter).await?)
+        } else {
+            None
+        };
         let items = rows
             .into_iter()
             .map(|r| {
-                let (t, c) = (tags.remove(&r.id).unwrap_or_default(), cases.remove(&r.id).unwrap_or_default());
+                let (t, c) = (
+                    tags.remove(&r.id).unwrap_or_default(),
+                    cases.remove(&r.id).unwrap_or_default(),
+                );
                 alert_view(r, actor.workspace_uuid, t, c)
             })
             .collect();
-        Ok(Page { items, next_cursor, total })
+        Ok(Page {
+            items,
+            next_cursor,
+            total,
+        })
     }
 
     pub async fn update_alert(&self, actor: &Actor, key: Key, patch: AlertPatch) -> Result<Alert> {
@@ -408,9 +543,19 @@ impl Core {
         if let Some(t) = &patch.title {
             p.text("title", t, 1, validate::MAX_TITLE);
         }
-        p.opt_text("description", patch.description.as_deref(), validate::MAX_DESCRIPTION);
-        let tags = patch.tags.as_ref().map(|t| validate::tags(&mut p, "tags", t));
-        let custom = patch.custom.as_ref().map(|c| validate::custom(&mut p, "custom", Some(c)));
+        p.opt_text(
+            "description",
+            patch.description.as_deref(),
+            validate::MAX_DESCRIPTION,
+        );
+        let tags = patch
+            .tags
+            .as_ref()
+            .map(|t| validate::tags(&mut p, "tags", t));
+        let custom = patch
+            .custom
+            .as_ref()
+            .map(|c| validate::custom(&mut p, "custom", Some(c)));
         p.into_result()?;
         let owner = match patch.assignee {
             Some(Some(u)) => Some(Some(self.assignee_id(actor, u, "assignee").await?)),
@@ -521,7 +666,12 @@ impl Core {
 
     /// Opens a new case from an alert: title, description, severity and tags carry over; the
     /// alert is linked and marked escalated.
-    pub async fn promote_alert(&self, actor: &Actor, key: Key, title: Option<String>) -> Result<Case> {
+    pub async fn promote_alert(
+        &self,
+        actor: &Actor,
+        key: Key,
+        title: Option<String>,
+    ) -> Result<Case> {
         actor.require_write()?;
         if let Some(t) = &title {
             let mut p = Problems::new();
@@ -537,10 +687,19 @@ impl Core {
                 let title = Arc::clone(&title);
                 Box::pin(async move {
                     let now = now_us();
-                    let a = store::alert::get(&mut *tx, audit.ws, key).await?.ok_or(Error::not_found("alert"))?;
-                    let tags = store::term::tags_of(&mut *tx, Owner::Alert, &[a.id]).await?.remove(&a.id).unwrap_or_default();
+                    let a = store::alert::get(&mut *tx, audit.ws, key)
+                        .await?
+                        .ok_or(Error::not_found("alert"))?;
+                    let tags = store::term::tags_of(&mut *tx, Owner::Alert, &[a.id])
+                        .await?
+                        .remove(&a.id)
+                        .unwrap_or_default();
                     let values = CaseValues {
-                        title: title.as_deref().map(str::trim).unwrap_or(&a.title).to_owned(),
+                        title: title
+                            .as_deref()
+                            .map(str::trim)
+                            .unwrap_or(&a.title)
+                            .to_owned(),
                         description: Some(a.description.clone()),
                         state_id: Status::New.default_case_state(),
                         status: Status::New.ordinal(),
@@ -548,7 +707,10 @@ impl Core {
                         priority: Priority::Unknown.ordinal(),
                         resolution: None,
                         tlp: a.tlp.unwrap_or(Tlp::Amber.ordinal()),
-                        pap: a.pap.unwrap_or(Pap::Amber.ordinal()).min(Pap::Red.ordinal()),
+                        pap: a
+                            .pap
+                            .unwrap_or(Pap::Amber.ordinal())
+                            .min(Pap::Red.ordinal()),
                         owner_id: a.owner_id,
                         external_ref: None,
                         external_link: a.source_link.clone(),
@@ -558,8 +720,19 @@ impl Core {
                         closed_at: None,
                     };
                     let origin = format!("alert #{}", a.seq);
-                    let (case_id, case_uuid) = insert_case(tx, &audit, &values, &tags, now, Some(&origin)).await?;
-                    link(tx, &audit, case_id, &a, how::ESCALATE, (alert_state::ESCALATED, "escalated"), "escalate", now).await?;
+                    let (case_id, case_uuid) =
+                        insert_case(tx, &audit, &values, &tags, now, Some(&origin)).await?;
+                    link(
+                        tx,
+                        &audit,
+                        case_id,
+                        &a,
+                        how::ESCALATE,
+                        (alert_state::ESCALATED, "escalated"),
+                        "escalate",
+                        now,
+                    )
+                    .await?;
                     load_case(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(case_uuid)).await
                 })
             })
@@ -576,11 +749,29 @@ impl Core {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let a = store::alert::get(&mut *tx, audit.ws, key).await?.ok_or(Error::not_found("alert"))?;
+                    let a = store::alert::get(&mut *tx, audit.ws, key)
+                        .await?
+                        .ok_or(Error::not_found("alert"))?;
                     let c = store::case::get(&mut *tx, audit.ws, case)
                         .await?
-                        .ok_or_else(|| Error::field("case_id", "not_found", "case_id: no such case in this workspace"))?;
-                    link(tx, &audit, c.id, &a, how::MERGE, (alert_state::MERGED, "merged"), "merge", now).await?;
+                        .ok_or_else(|| {
+                            Error::field(
+                                "case_id",
+                                "not_found",
+                                "case_id: no such case in this workspace",
+                            )
+                        })?;
+                    link(
+                        tx,
+                        &audit,
+                        c.id,
+                        &a,
+                        how::MERGE,
+                        (alert_state::MERGED, "merged"),
+                        "merge",
+                        now,
+                    )
+                    .await?;
                     store::case::touch(tx, c.id, now).await?;
                     load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(a.uuid)).await
                 })
@@ -588,10 +779,19 @@ impl Core {
             .await
     }
 
-    pub async fn alert_activity(&self, actor: &Actor, key: Key, cursor: Option<&str>, limit: u32) -> Result<Page<Activity>> {
+    pub async fn alert_activity(
+        &self,
+        actor: &Actor,
+        key: Key,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Activity>> {
         let ws = actor.workspace_id.0;
-        let row = store::alert::get(&self.db, ws, key).await?.ok_or(Error::not_found("alert"))?;
-        self.activity_page(ws, Scope::Object("alert", row.id), cursor, limit).await
+        let row = store::alert::get(&self.db, ws, key)
+            .await?
+            .ok_or(Error::not_found("alert"))?;
+        self.activity_page(ws, Scope::Object("alert", row.id), cursor, limit)
+            .await
     }
 }
 
@@ -613,8 +813,14 @@ async fn link(
         audit,
         now,
         &[
-            Entry::new("alert", a.id, a.uuid, action).case(case_id).message(format!("alert #{} {action}d into this case", a.seq)),
-            Entry::new("alert", a.id, a.uuid, "update").change("state", json_str(&a.state_code), json_str(&state_code)),
+            Entry::new("alert", a.id, a.uuid, action)
+                .case(case_id)
+                .message(format!("alert #{} {action}d into this case", a.seq)),
+            Entry::new("alert", a.id, a.uuid, "update").change(
+                "state",
+                json_str(&a.state_code),
+                json_str(&state_code),
+            ),
         ],
     )
     .await

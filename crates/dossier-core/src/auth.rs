@@ -77,7 +77,14 @@ impl Core {
                         return Ok(false);
                     }
                     let now = now_us();
-                    let ws = store::workspace::insert(tx, DEFAULT_WORKSPACE, Some("Created at first start"), true, now).await?;
+                    let ws = store::workspace::insert(
+                        tx,
+                        DEFAULT_WORKSPACE,
+                        Some("Created at first start"),
+                        true,
+                        now,
+                    )
+                    .await?;
                     let user = store::user::insert(
                         tx,
                         &store::user::NewUserRow {
@@ -130,9 +137,16 @@ impl Core {
     /// Resolves a presented secret (API key or session token) to an actor in a workspace:
     /// `workspace` if given (membership required), else the key's bound workspace, else the
     /// user's default workspace.
-    pub async fn authenticate(&self, presented: &str, workspace: Option<Uuid>, via: Via) -> Result<Actor> {
+    pub async fn authenticate(
+        &self,
+        presented: &str,
+        workspace: Option<Uuid>,
+        via: Via,
+    ) -> Result<Actor> {
         let sha = secret::digest(presented);
-        let row = store::credential::resolve(&self.db, &sha).await?.ok_or(Error::Unauthenticated)?;
+        let row = store::credential::resolve(&self.db, &sha)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         if !secret::ct_eq(&row.secret_sha, &sha) {
             return Err(Error::Unauthenticated);
         }
@@ -145,7 +159,9 @@ impl Core {
             let id = row.credential_id;
             tokio::spawn(async move {
                 let r = db
-                    .write(move |tx| Box::pin(async move { store::credential::touch(tx, id, now).await }))
+                    .write(move |tx| {
+                        Box::pin(async move { store::credential::touch(tx, id, now).await })
+                    })
                     .await;
                 if let Err(e) = r {
                     tracing::debug!(error = %e, "could not record key use");
@@ -171,7 +187,9 @@ impl Core {
                     .await?
                     .ok_or_else(|| Error::Forbidden("no access to that workspace".into()))?;
                 if row.bound_workspace_id.is_some_and(|b| b != ws.id) {
-                    return Err(Error::Forbidden("this key is bound to another workspace".into()));
+                    return Err(Error::Forbidden(
+                        "this key is bound to another workspace".into(),
+                    ));
                 }
                 let role = store::workspace::role_of(&self.db, ws.id, row.user_id).await?;
                 Some((ws.id, ws.uuid, role))
@@ -188,7 +206,11 @@ impl Core {
                 let first = store::workspace::first_membership(&self.db, row.user_id).await?;
                 match first {
                     Some((id, uuid, role)) => (id, uuid, Role::from_ordinal(role)),
-                    None => return Err(Error::Forbidden("you are not a member of any workspace".into())),
+                    None => {
+                        return Err(Error::Forbidden(
+                            "you are not a member of any workspace".into(),
+                        ));
+                    }
                 }
             }
         };
@@ -203,7 +225,12 @@ impl Core {
     }
 
     /// Password login. `address` is the client address, for rate limiting.
-    pub async fn login(&self, login: &str, password: &str, address: Option<&str>) -> Result<LoginOutcome> {
+    pub async fn login(
+        &self,
+        login: &str,
+        password: &str,
+        address: Option<&str>,
+    ) -> Result<LoginOutcome> {
         let mut p = Problems::new();
         p.text("login", login, 1, 320);
         p.text("password", password, 1, 1024);
@@ -214,12 +241,20 @@ impl Core {
         let account_key = format!("account:{}", login.trim().to_lowercase());
         let address_key = address.map(|a| format!("address:{a}"));
         let retry = u64::try_from(window / 1_000_000).unwrap_or(60);
-        if store::user::failures_since(&self.db, &account_key, since).await? >= self.cfg.login_max_failures_per_account {
-            return Err(Error::RateLimited { retry_after_secs: retry });
+        if store::user::failures_since(&self.db, &account_key, since).await?
+            >= self.cfg.login_max_failures_per_account
+        {
+            return Err(Error::RateLimited {
+                retry_after_secs: retry,
+            });
         }
         if let Some(k) = &address_key {
-            if store::user::failures_since(&self.db, k, since).await? >= self.cfg.login_max_failures_per_address {
-                return Err(Error::RateLimited { retry_after_secs: retry });
+            if store::user::failures_since(&self.db, k, since).await?
+                >= self.cfg.login_max_failures_per_address
+            {
+                return Err(Error::RateLimited {
+                    retry_after_secs: retry,
+                });
             }
         }
         let user = store::user::by_login_or_email(&self.db, login.trim()).await?;
@@ -244,7 +279,8 @@ impl Core {
             return Err(Error::Unauthenticated);
         };
         let token = secret::generate(secret::SESSION_PREFIX)?;
-        let expires_at = now + i64::try_from(self.cfg.session_ttl.as_micros()).unwrap_or(i64::MAX / 2);
+        let expires_at =
+            now + i64::try_from(self.cfg.session_ttl.as_micros()).unwrap_or(i64::MAX / 2);
         let cred = store::credential::NewCredential {
             user_id: user.id,
             workspace_id: None,
@@ -264,7 +300,11 @@ impl Core {
                 })
             })
             .await?;
-        Ok(LoginOutcome { token, expires_at, user_id: user.uuid })
+        Ok(LoginOutcome {
+            token,
+            expires_at,
+            user_id: user.uuid,
+        })
     }
 
     /// Ends a session (or revokes the presented key).
@@ -297,8 +337,14 @@ impl Core {
         let owner = match user {
             Some(u) if u != actor.user_uuid => {
                 actor.require_admin()?;
-                let row = store::user::by_uuid(&self.db, u).await?.ok_or(Error::not_found("user"))?;
-                if !actor.is_superuser && store::workspace::role_of(&self.db, actor.workspace_id.0, row.id).await?.is_none() {
+                let row = store::user::by_uuid(&self.db, u)
+                    .await?
+                    .ok_or(Error::not_found("user"))?;
+                if !actor.is_superuser
+                    && store::workspace::role_of(&self.db, actor.workspace_id.0, row.id)
+                        .await?
+                        .is_none()
+                {
                     return Err(Error::not_found("user"));
                 }
                 row.id
@@ -324,25 +370,61 @@ impl Core {
                 Box::pin(async move {
                     let now = now_us();
                     let (id, uuid) = store::credential::insert(tx, &cred, now).await?;
-                    store::activity::record(tx, &audit, now, &[Entry::new("api_key", id, uuid, "create")]).await?;
+                    store::activity::record(
+                        tx,
+                        &audit,
+                        now,
+                        &[Entry::new("api_key", id, uuid, "create")],
+                    )
+                    .await?;
                     store::credential::by_id(&mut *tx, id).await
                 })
             })
             .await?;
-        Ok(NewApiKey { key: api_key_view(row), secret: key })
+        Ok(NewApiKey {
+            key: api_key_view(row),
+            secret: key,
+        })
     }
 
-    /// The caller's API keys (never their secrets).
-    pub async fn list_api_keys(&self, actor: &Actor) -> Result<Vec<ApiKey>> {
-        Ok(store::credential::list_keys(&self.db, actor.user_id.0).await?.into_iter().map(api_key_view).collect())
+    /// API keys (never their secrets) of the caller, or of another user for an admin.
+    pub async fn list_api_keys(&self, actor: &Actor, user: Option<Uuid>) -> Result<Vec<ApiKey>> {
+        let owner = match user {
+            Some(u) if u != actor.user_uuid => {
+                actor.require_admin()?;
+                let row = store::user::by_uuid(&self.db, u)
+                    .await?
+                    .ok_or(Error::not_found("user"))?;
+                if !actor.is_superuser
+                    && store::workspace::role_of(&self.db, actor.workspace_id.0, row.id)
+                        .await?
+                        .is_none()
+                {
+                    return Err(Error::not_found("user"));
+                }
+                row.id
+            }
+            _ => actor.user_id.0,
+        };
+        Ok(store::credential::list_keys(&self.db, owner)
+            .await?
+            .into_iter()
+            .map(api_key_view)
+            .collect())
     }
 
     /// Revokes one of the caller's keys (an admin may revoke any key of a workspace member).
     pub async fn revoke_api_key(&self, actor: &Actor, id: Uuid) -> Result<()> {
-        let row = store::credential::by_uuid(&self.db, id).await?.ok_or(Error::not_found("API key"))?;
+        let row = store::credential::by_uuid(&self.db, id)
+            .await?
+            .ok_or(Error::not_found("API key"))?;
         if row.user_id != actor.user_id.0 {
             actor.require_admin()?;
-            if !actor.is_superuser && store::workspace::role_of(&self.db, actor.workspace_id.0, row.user_id).await?.is_none() {
+            if !actor.is_superuser
+                && store::workspace::role_of(&self.db, actor.workspace_id.0, row.user_id)
+                    .await?
+                    .is_none()
+            {
                 return Err(Error::not_found("API key"));
             }
         }
@@ -354,7 +436,13 @@ impl Core {
                 Box::pin(async move {
                     let now = now_us();
                     store::credential::revoke(tx, id, now).await?;
-                    store::activity::record(tx, &audit, now, &[Entry::new("api_key", id, uuid, "revoke")]).await
+                    store::activity::record(
+                        tx,
+                        &audit,
+                        now,
+                        &[Entry::new("api_key", id, uuid, "revoke")],
+                    )
+                    .await
                 })
             })
             .await

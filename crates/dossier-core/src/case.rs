@@ -10,8 +10,8 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        Activity, Case, CaseFilter, CasePatch, NewCase, Page, Pap, Priority, Resolution, Severity, StateRef, Status,
-        Timestamp, Tlp, UserRef,
+        Activity, Case, CaseFilter, CasePatch, NewCase, Page, Pap, Priority, Resolution, Severity,
+        StateRef, Status, Timestamp, Tlp, UserRef,
     },
     paging,
     store::{
@@ -24,7 +24,11 @@ use crate::{
     validate,
 };
 
-pub(crate) fn user_ref(uuid: Option<Uuid>, login: Option<String>, name: Option<String>) -> Option<UserRef> {
+pub(crate) fn user_ref(
+    uuid: Option<Uuid>,
+    login: Option<String>,
+    name: Option<String>,
+) -> Option<UserRef> {
     match (uuid, login, name) {
         (Some(id), Some(login), Some(name)) => Some(UserRef { id, login, name }),
         _ => None,
@@ -39,7 +43,11 @@ pub(crate) fn case_view(r: CaseRow, ws: Uuid, tags: Vec<String>) -> Case {
         title: r.title,
         description: r.description.unwrap_or_default(),
         status: Status::from_ordinal(r.status).unwrap_or(Status::Unknown),
-        state: StateRef { id: r.state_id, code: r.state_code, label: r.state_label },
+        state: StateRef {
+            id: r.state_id,
+            code: r.state_code,
+            label: r.state_label,
+        },
         severity: Severity::from_ordinal(r.severity).unwrap_or(Severity::Unknown),
         priority: Priority::from_ordinal(r.priority).unwrap_or(Priority::Unknown),
         resolution: r.resolution.and_then(Resolution::from_ordinal),
@@ -62,7 +70,9 @@ pub(crate) fn case_view(r: CaseRow, ws: Uuid, tags: Vec<String>) -> Case {
 
 /// Reads one case with its tags, inside or outside a transaction.
 pub(crate) async fn load(mut ex: Ex<'_, '_>, ws: i64, ws_uuid: Uuid, key: Key) -> Result<Case> {
-    let row = store::case::get(ex.reborrow(), ws, key).await?.ok_or(Error::not_found("case"))?;
+    let row = store::case::get(ex.reborrow(), ws, key)
+        .await?
+        .ok_or(Error::not_found("case"))?;
     let mut tags = store::term::tags_of(ex, Owner::Case, &[row.id]).await?;
     let t = tags.remove(&row.id).unwrap_or_default();
     Ok(case_view(row, ws_uuid, t))
@@ -72,7 +82,11 @@ pub(crate) async fn load(mut ex: Ex<'_, '_>, ws: i64, ws_uuid: Uuid, key: Key) -
 pub(crate) async fn user_id(ex: Ex<'_, '_>, user: Uuid, field: &str) -> Result<i64> {
     let u = store::user::by_uuid(ex, user).await?;
     let Some(u) = u else {
-        return Err(Error::field(field, "unknown_user", format!("{field}: no such user")));
+        return Err(Error::field(
+            field,
+            "unknown_user",
+            format!("{field}: no such user"),
+        ));
     };
     Ok(u.id)
 }
@@ -86,13 +100,21 @@ impl Core {
         actor.require_write()?;
         let mut p = Problems::new();
         p.text("title", &input.title, 1, validate::MAX_TITLE);
-        p.opt_text("description", input.description.as_deref(), validate::MAX_DESCRIPTION);
+        p.opt_text(
+            "description",
+            input.description.as_deref(),
+            validate::MAX_DESCRIPTION,
+        );
         p.opt_text("external_ref", input.external_ref.as_deref(), 100);
         validate::link(&mut p, "external_link", input.external_link.as_deref());
         let tags = validate::tags(&mut p, "tags", &input.tags);
         let custom = validate::custom(&mut p, "custom", input.custom.as_ref());
         if input.pap == Some(Pap::RedPlus) {
-            p.push("pap", "unknown_value", "a case's PAP is one of clear, green, amber, red");
+            p.push(
+                "pap",
+                "unknown_value",
+                "a case's PAP is one of clear, green, amber, red",
+            );
         }
         p.into_result()?;
         let owner = match input.assignee {
@@ -136,7 +158,13 @@ impl Core {
     }
 
     pub async fn get_case(&self, actor: &Actor, key: Key) -> Result<Case> {
-        load(Ex::Db(&self.db), actor.workspace_id.0, actor.workspace_uuid, key).await
+        load(
+            Ex::Db(&self.db),
+            actor.workspace_id.0,
+            actor.workspace_uuid,
+            key,
+        )
+        .await
     }
 
     pub async fn list_cases(&self, actor: &Actor, f: CaseFilter) -> Result<Page<Case>> {
@@ -161,13 +189,31 @@ impl Core {
         };
         let ws = actor.workspace_id.0;
         let backend = self.db.backend();
-        let mut rows =
-            store::case::list(&self.db, backend, ws, &filter, f.sort, f.descending, after.as_deref(), limit).await?;
+        let mut rows = store::case::list(
+            &self.db,
+            backend,
+            ws,
+            &filter,
+            f.sort,
+            f.descending,
+            after.as_deref(),
+            limit,
+        )
+        .await?;
         let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more { rows.last().map(|r| paging::encode(&store::case::sort_values(f.sort, r))) } else { None };
+        let next_cursor = if more {
+            rows.last()
+                .map(|r| paging::encode(&store::case::sort_values(f.sort, r)))
+        } else {
+            None
+        };
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags = store::term::tags_of(&self.db, Owner::Case, &ids).await?;
-        let total = if f.count { Some(store::case::count(&self.db, backend, ws, &filter).await?) } else { None };
+        let total = if f.count {
+            Some(store::case::count(&self.db, backend, ws, &filter).await?)
+        } else {
+            None
+        };
         let items = rows
             .into_iter()
             .map(|r| {
@@ -175,7 +221,11 @@ impl Core {
                 case_view(r, actor.workspace_uuid, t)
             })
             .collect();
-        Ok(Page { items, next_cursor, total })
+        Ok(Page {
+            items,
+            next_cursor,
+            total,
+        })
     }
 
     pub async fn update_case(&self, actor: &Actor, key: Key, patch: CasePatch) -> Result<Case> {
@@ -184,7 +234,11 @@ impl Core {
         if let Some(t) = &patch.title {
             p.text("title", t, 1, validate::MAX_TITLE);
         }
-        p.opt_text("description", patch.description.as_deref(), validate::MAX_DESCRIPTION);
+        p.opt_text(
+            "description",
+            patch.description.as_deref(),
+            validate::MAX_DESCRIPTION,
+        );
         if let Some(Some(r)) = &patch.external_ref {
             p.opt_text("external_ref", Some(r), 100);
         }
@@ -194,10 +248,20 @@ impl Core {
         if let Some(Some(n)) = &patch.closing_note {
             p.opt_text("closing_note", Some(n), validate::MAX_DESCRIPTION);
         }
-        let tags = patch.tags.as_ref().map(|t| validate::tags(&mut p, "tags", t));
-        let custom = patch.custom.as_ref().map(|c| validate::custom(&mut p, "custom", Some(c)));
+        let tags = patch
+            .tags
+            .as_ref()
+            .map(|t| validate::tags(&mut p, "tags", t));
+        let custom = patch
+            .custom
+            .as_ref()
+            .map(|c| validate::custom(&mut p, "custom", Some(c)));
         if patch.pap == Some(Pap::RedPlus) {
-            p.push("pap", "unknown_value", "a case's PAP is one of clear, green, amber, red");
+            p.push(
+                "pap",
+                "unknown_value",
+                "a case's PAP is one of clear, green, amber, red",
+            );
         }
         p.into_result()?;
         let owner = match patch.assignee {
@@ -340,7 +404,9 @@ impl Core {
                 Box::pin(async move {
                     let now = now_us();
                     let case = load(Ex::Tx(tx), audit.ws, ws_uuid, key).await?;
-                    let row = store::case::get(&mut *tx, audit.ws, key).await?.ok_or(Error::not_found("case"))?;
+                    let row = store::case::get(&mut *tx, audit.ws, key)
+                        .await?
+                        .ok_or(Error::not_found("case"))?;
                     store::case::delete(tx, row.id).await?;
                     store::activity::record(
                         tx,
@@ -358,19 +424,40 @@ impl Core {
     }
 
     /// The case's audit trail, newest first.
-    pub async fn case_activity(&self, actor: &Actor, key: Key, cursor: Option<&str>, limit: u32) -> Result<Page<Activity>> {
+    pub async fn case_activity(
+        &self,
+        actor: &Actor,
+        key: Key,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Activity>> {
         let ws = actor.workspace_id.0;
-        let row = store::case::get(&self.db, ws, key).await?.ok_or(Error::not_found("case"))?;
-        self.activity_page(ws, Scope::Case(row.id), cursor, limit).await
+        let row = store::case::get(&self.db, ws, key)
+            .await?
+            .ok_or(Error::not_found("case"))?;
+        self.activity_page(ws, Scope::Case(row.id), cursor, limit)
+            .await
     }
 
-    pub(crate) async fn activity_page(&self, ws: i64, scope: Scope, cursor: Option<&str>, limit: u32) -> Result<Page<Activity>> {
+    pub(crate) async fn activity_page(
+        &self,
+        ws: i64,
+        scope: Scope,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Activity>> {
         let limit = paging::limit(limit)?;
         let before = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
         let mut rows = store::activity::list(&self.db, ws, scope, before, limit).await?;
         let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more { rows.last().map(|r| paging::encode(&[r.id])) } else { None };
-        let parse = |s: Option<String>| s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)));
+        let next_cursor = if more {
+            rows.last().map(|r| paging::encode(&[r.id]))
+        } else {
+            None
+        };
+        let parse = |s: Option<String>| {
+            s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)))
+        };
         let items = rows
             .into_iter()
             .map(|r| Activity {
@@ -388,14 +475,25 @@ impl Core {
                 message: r.message,
             })
             .collect();
-        Ok(Page { items, next_cursor, total: None })
+        Ok(Page {
+            items,
+            next_cursor,
+            total: None,
+        })
     }
 
     /// A user who may be assigned work in the actor's workspace.
     pub(crate) async fn assignee_id(&self, actor: &Actor, user: Uuid, field: &str) -> Result<i64> {
         let id = user_id(Ex::Db(&self.db), user, field).await?;
-        if store::workspace::role_of(&self.db, actor.workspace_id.0, id).await?.is_none() {
-            return Err(Error::field(field, "not_a_member", format!("{field}: that user is not a member of this workspace")));
+        if store::workspace::role_of(&self.db, actor.workspace_id.0, id)
+            .await?
+            .is_none()
+        {
+            return Err(Error::field(
+                field,
+                "not_a_member",
+                format!("{field}: that user is not a member of this workspace"),
+            ));
         }
         Ok(id)
     }
@@ -413,21 +511,54 @@ pub(crate) async fn insert_case(
     let seq = store::workspace::next_seq(tx, audit.ws, "case", 1).await?;
     let (id, uuid) = store::case::insert(tx, audit.ws, seq, values, audit.actor, now).await?;
     store::case::set_owner(tx, audit.ws, id, values.owner_id, now).await?;
-    store::term::set_tags(tx, Owner::Case, audit.ws, &[(id, tags.to_vec())], now, false).await?;
+    store::term::set_tags(
+        tx,
+        Owner::Case,
+        audit.ws,
+        &[(id, tags.to_vec())],
+        now,
+        false,
+    )
+    .await?;
     index_case(tx, audit.ws, id, values, now).await?;
     let message = match origin {
         Some(o) => format!("case #{seq} created from {o}"),
         None => format!("case #{seq} created"),
     };
-    store::activity::record(tx, audit, now, &[Entry::new("case", id, uuid, "create").case(id).message(message)]).await?;
+    store::activity::record(
+        tx,
+        audit,
+        now,
+        &[Entry::new("case", id, uuid, "create")
+            .case(id)
+            .message(message)],
+    )
+    .await?;
     Ok((id, uuid))
 }
 
-async fn index_case(tx: &mut store::Tx<'_>, ws: i64, id: i64, v: &CaseValues, now: i64) -> Result<()> {
-    let body = format!("{}\n{}", v.description.as_deref().unwrap_or(""), v.external_ref.as_deref().unwrap_or(""));
+async fn index_case(
+    tx: &mut store::Tx<'_>,
+    ws: i64,
+    id: i64,
+    v: &CaseValues,
+    now: i64,
+) -> Result<()> {
+    let body = format!(
+        "{}\n{}",
+        v.description.as_deref().unwrap_or(""),
+        v.external_ref.as_deref().unwrap_or("")
+    );
     store::search::upsert(
         tx,
-        &store::search::Doc { ws, kind: "case", object_id: id, case_id: Some(id), title: &v.title, body: &body },
+        &store::search::Doc {
+            ws,
+            kind: "case",
+            object_id: id,
+            case_id: Some(id),
+            title: &v.title,
+            body: &body,
+        },
         now,
     )
     .await

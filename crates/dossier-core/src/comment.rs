@@ -43,21 +43,50 @@ fn view(r: CommentRow) -> Comment {
 }
 
 impl Core {
-    async fn comment_target(&self, mut ex: Ex<'_, '_>, ws: i64, kind: TargetKind, key: Key) -> Result<Target> {
+    async fn comment_target(
+        &self,
+        mut ex: Ex<'_, '_>,
+        ws: i64,
+        kind: TargetKind,
+        key: Key,
+    ) -> Result<Target> {
         match kind {
             TargetKind::Case => {
-                let c = store::case::get(ex.reborrow(), ws, key).await?.ok_or(Error::not_found("case"))?;
-                Ok(Target { kind, id: c.id, case_id: Some(c.id), alert_id: None })
+                let c = store::case::get(ex.reborrow(), ws, key)
+                    .await?
+                    .ok_or(Error::not_found("case"))?;
+                Ok(Target {
+                    kind,
+                    id: c.id,
+                    case_id: Some(c.id),
+                    alert_id: None,
+                })
             }
             TargetKind::Alert => {
-                let a = store::alert::get(ex.reborrow(), ws, key).await?.ok_or(Error::not_found("alert"))?;
-                Ok(Target { kind, id: a.id, case_id: None, alert_id: Some(a.id) })
+                let a = store::alert::get(ex.reborrow(), ws, key)
+                    .await?
+                    .ok_or(Error::not_found("alert"))?;
+                Ok(Target {
+                    kind,
+                    id: a.id,
+                    case_id: None,
+                    alert_id: Some(a.id),
+                })
             }
-            _ => Err(Error::invalid("target", "comments on this kind of object are not available yet")),
+            _ => Err(Error::invalid(
+                "target",
+                "comments on this kind of object are not available yet",
+            )),
         }
     }
 
-    pub async fn add_comment(&self, actor: &Actor, kind: TargetKind, key: Key, input: NewComment) -> Result<Comment> {
+    pub async fn add_comment(
+        &self,
+        actor: &Actor,
+        kind: TargetKind,
+        key: Key,
+        input: NewComment,
+    ) -> Result<Comment> {
         actor.require_write()?;
         let mut p = Problems::new();
         p.text("content", &input.content, 1, MAX_COMMENT);
@@ -66,7 +95,9 @@ impl Core {
         let input = Arc::new(input);
         let core_kind = kind;
         let this = self;
-        let target = this.comment_target(Ex::Db(&self.db), audit.ws, core_kind, key).await?;
+        let target = this
+            .comment_target(Ex::Db(&self.db), audit.ws, core_kind, key)
+            .await?;
         let target = Arc::new(target);
         self.db
             .write(move |tx| {
@@ -79,8 +110,17 @@ impl Core {
                         Some(u) => {
                             let p = store::comment::by_uuid(&mut *tx, audit.ws, u)
                                 .await?
-                                .filter(|p| p.target_kind == target.kind.ordinal() && p.target_id == target.id)
-                                .ok_or_else(|| Error::field("parent_id", "not_found", "parent_id: no such comment on this object"))?;
+                                .filter(|p| {
+                                    p.target_kind == target.kind.ordinal()
+                                        && p.target_id == target.id
+                                })
+                                .ok_or_else(|| {
+                                    Error::field(
+                                        "parent_id",
+                                        "not_found",
+                                        "parent_id: no such comment on this object",
+                                    )
+                                })?;
                             Some(p.id)
                         }
                         None => None,
@@ -104,7 +144,11 @@ impl Core {
                         now,
                     )
                     .await?;
-                    let mut e = Entry::new("comment", id, uuid, "create").change("content", None, serde_json::to_string(&input.content).ok());
+                    let mut e = Entry::new("comment", id, uuid, "create").change(
+                        "content",
+                        None,
+                        serde_json::to_string(&input.content).ok(),
+                    );
                     if let Some(c) = target.case_id {
                         e = e.case(c);
                     }
@@ -115,15 +159,32 @@ impl Core {
             .await
     }
 
-    pub async fn list_comments(&self, actor: &Actor, kind: TargetKind, key: Key, cursor: Option<&str>, limit: u32) -> Result<Page<Comment>> {
+    pub async fn list_comments(
+        &self,
+        actor: &Actor,
+        kind: TargetKind,
+        key: Key,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Comment>> {
         let limit = paging::limit(limit)?;
         let after = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
         let ws = actor.workspace_id.0;
         let target = self.comment_target(Ex::Db(&self.db), ws, kind, key).await?;
-        let mut rows = store::comment::list(&self.db, ws, target.kind.ordinal(), target.id, after, limit).await?;
+        let mut rows =
+            store::comment::list(&self.db, ws, target.kind.ordinal(), target.id, after, limit)
+                .await?;
         let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more { rows.last().map(|r| paging::encode(&[r.id])) } else { None };
-        Ok(Page { items: rows.into_iter().map(view).collect(), next_cursor, total: None })
+        let next_cursor = if more {
+            rows.last().map(|r| paging::encode(&[r.id]))
+        } else {
+            None
+        };
+        Ok(Page {
+            items: rows.into_iter().map(view).collect(),
+            next_cursor,
+            total: None,
+        })
     }
 
     /// Edits a comment: its author only.
@@ -140,9 +201,13 @@ impl Core {
                 let content = Arc::clone(&content);
                 Box::pin(async move {
                     let now = now_us();
-                    let c = store::comment::by_uuid(&mut *tx, audit.ws, id).await?.ok_or(Error::not_found("comment"))?;
+                    let c = store::comment::by_uuid(&mut *tx, audit.ws, id)
+                        .await?
+                        .ok_or(Error::not_found("comment"))?;
                     if c.author_id != audit.actor {
-                        return Err(Error::Forbidden("only the author may edit a comment".into()));
+                        return Err(Error::Forbidden(
+                            "only the author may edit a comment".into(),
+                        ));
                     }
                     store::comment::set_content(tx, c.id, &content, now).await?;
                     let mut e = Entry::new("comment", c.id, c.uuid, "update").change(
@@ -170,12 +235,20 @@ impl Core {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let c = store::comment::by_uuid(&mut *tx, audit.ws, id).await?.ok_or(Error::not_found("comment"))?;
+                    let c = store::comment::by_uuid(&mut *tx, audit.ws, id)
+                        .await?
+                        .ok_or(Error::not_found("comment"))?;
                     if c.author_id != audit.actor && !is_admin {
-                        return Err(Error::Forbidden("only the author or an admin may delete a comment".into()));
+                        return Err(Error::Forbidden(
+                            "only the author or an admin may delete a comment".into(),
+                        ));
                     }
                     store::comment::delete(tx, c.id).await?;
-                    let mut e = Entry::new("comment", c.id, c.uuid, "delete").change("content", serde_json::to_string(&c.content).ok(), None);
+                    let mut e = Entry::new("comment", c.id, c.uuid, "delete").change(
+                        "content",
+                        serde_json::to_string(&c.content).ok(),
+                        None,
+                    );
                     if let Some(case) = c.case_id {
                         e = e.case(case);
                     }

@@ -14,8 +14,16 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -88,7 +96,11 @@ impl Problems {
         self.0.is_empty()
     }
     pub fn into_result(self) -> Result<()> {
-        if self.0.is_empty() { Ok(()) } else { Err(Error::Validation(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self.0))
+        }
     }
     /// Checks a required, trimmed text of bounded length.
     pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
@@ -97,16 +109,28 @@ impl Problems {
             if min == 1 {
                 self.push(field, "required", format!("{field} must not be empty"));
             } else {
-                self.push(field, "too_short", format!("{field} must have at least {min} characters"));
+                self.push(
+                    field,
+                    "too_short",
+                    format!("{field} must have at least {min} characters"),
+                );
             }
         } else if value.chars().count() > max {
-            self.push(field, "too_long", format!("{field} must have at most {max} characters"));
+            self.push(
+                field,
+                "too_long",
+                format!("{field} must have at most {max} characters"),
+            );
         }
     }
     pub fn opt_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         if let Some(v) = value {
             if v.chars().count() > max {
-                self.push(field, "too_long", format!("{field} must have at most {max} characters"));
+                self.push(
+                    field,
+                    "too_long",
+                    format!("{field} must have at most {max} characters"),
+                );
             }
         }
     }

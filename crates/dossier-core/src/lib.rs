@@ -20,13 +20,13 @@ mod workspace;
 use std::time::Duration;
 
 pub use actor::{Actor, Via};
+pub use alert::MAX_BATCH;
 pub use auth::{Bootstrap, BootstrapReport, LoginOutcome};
 pub use error::{Error, FieldError, Result};
 pub use ids::Key;
+pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use store::{Backend, DbOptions, DbTarget};
 pub use workspace::{Me, NewUser, NewWorkspace, UserPatch};
-pub use alert::MAX_BATCH;
-pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// Settings of the core.
 #[derive(Debug, Clone)]
@@ -68,7 +68,10 @@ pub struct Core {
 impl Core {
     /// Opens the database (does not migrate).
     pub async fn open(db: &DbOptions, cfg: CoreConfig) -> Result<Core> {
-        Ok(Core { db: store::Db::open(db).await?, cfg })
+        Ok(Core {
+            db: store::Db::open(db).await?,
+            cfg,
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -92,35 +92,68 @@ fn ws_view(w: WorkspaceRow, role: Option<Role>) -> Workspace {
 fn check_password(p: &mut Problems, pw: &str) {
     let n = pw.chars().count();
     if n < 8 {
-        p.push("password", "too_short", "password must have at least 8 characters");
+        p.push(
+            "password",
+            "too_short",
+            "password must have at least 8 characters",
+        );
     } else if n > 1024 {
-        p.push("password", "too_long", "password must have at most 1024 characters");
+        p.push(
+            "password",
+            "too_long",
+            "password must have at most 1024 characters",
+        );
     }
 }
 
 fn check_email(p: &mut Problems, email: &str) {
     let e = email.trim();
-    if e.chars().count() > 320 || !e.contains('@') || e.starts_with('@') || e.ends_with('@') || e.contains(char::is_whitespace) {
-        p.push("email", "invalid", "email must be an address like name@example.org");
+    if e.chars().count() > 320
+        || !e.contains('@')
+        || e.starts_with('@')
+        || e.ends_with('@')
+        || e.contains(char::is_whitespace)
+    {
+        p.push(
+            "email",
+            "invalid",
+            "email must be an address like name@example.org",
+        );
     }
 }
 
 impl Core {
     pub async fn me(&self, actor: &Actor) -> Result<Me> {
-        let user = store::user::by_id(&self.db, actor.user_id.0).await?.ok_or(Error::Unauthenticated)?;
-        let ws = store::workspace::by_uuid(&self.db, actor.workspace_uuid).await?.ok_or(Error::not_found("workspace"))?;
-        Ok(Me { user: user_view(user), workspace: ws_view(ws, Some(actor.role)), role: actor.role })
+        let user = store::user::by_id(&self.db, actor.user_id.0)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let ws = store::workspace::by_uuid(&self.db, actor.workspace_uuid)
+            .await?
+            .ok_or(Error::not_found("workspace"))?;
+        Ok(Me {
+            user: user_view(user),
+            workspace: ws_view(ws, Some(actor.role)),
+            role: actor.role,
+        })
     }
 
     /// The caller's workspaces (every workspace for a server administrator).
     pub async fn list_workspaces(&self, actor: &Actor) -> Result<Vec<Workspace>> {
-        let rows = store::workspace::list_for_user(&self.db, actor.user_id.0, actor.is_superuser).await?;
+        let rows =
+            store::workspace::list_for_user(&self.db, actor.user_id.0, actor.is_superuser).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
                 let role = r.role.and_then(Role::from_ordinal);
                 ws_view(
-                    WorkspaceRow { id: r.id, uuid: r.uuid, name: r.name, description: r.description, is_default: r.is_default, created_at: r.created_at },
+                    WorkspaceRow {
+                        id: r.id,
+                        uuid: r.uuid,
+                        name: r.name,
+                        description: r.description,
+                        is_default: r.is_default,
+                        created_at: r.created_at,
+                    },
                     role,
                 )
             })
@@ -128,8 +161,14 @@ impl Core {
     }
 
     /// A workspace the caller can see (member, or server administrator); others are "not found".
-    async fn visible_workspace(&self, actor: &Actor, id: Uuid) -> Result<(WorkspaceRow, Option<Role>)> {
-        let ws = store::workspace::by_uuid(&self.db, id).await?.ok_or(Error::not_found("workspace"))?;
+    async fn visible_workspace(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<(WorkspaceRow, Option<Role>)> {
+        let ws = store::workspace::by_uuid(&self.db, id)
+            .await?
+            .ok_or(Error::not_found("workspace"))?;
         let role = store::workspace::role_of(&self.db, ws.id, actor.user_id.0).await?;
         if role.is_none() && !actor.is_superuser {
             return Err(Error::not_found("workspace"));
@@ -149,8 +188,15 @@ impl Core {
         p.text("name", &input.name, 1, 200);
         p.opt_text("description", input.description.as_deref(), 2000);
         p.into_result()?;
-        if store::workspace::by_name(&self.db, input.name.trim()).await?.is_some() {
-            return Err(Error::field("name", "taken", "a workspace with that name exists"));
+        if store::workspace::by_name(&self.db, input.name.trim())
+            .await?
+            .is_some()
+        {
+            return Err(Error::field(
+                "name",
+                "taken",
+                "a workspace with that name exists",
+            ));
         }
         let audit = Audit::of(actor);
         let input = Arc::new(input);
@@ -160,14 +206,29 @@ impl Core {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let (id, uuid) = store::workspace::insert(tx, input.name.trim(), input.description.as_deref(), false, now).await?;
+                    let (id, uuid) = store::workspace::insert(
+                        tx,
+                        input.name.trim(),
+                        input.description.as_deref(),
+                        false,
+                        now,
+                    )
+                    .await?;
                     if let Some(u) = audit.actor {
                         store::workspace::set_member(tx, id, u, Role::Admin, now).await?;
                     }
                     let mut a = audit.clone();
                     a.ws = id;
-                    store::activity::record(tx, &a, now, &[Entry::new("workspace", id, uuid, "create")]).await?;
-                    let ws = store::workspace::by_uuid(&mut *tx, uuid).await?.ok_or(Error::not_found("workspace"))?;
+                    store::activity::record(
+                        tx,
+                        &a,
+                        now,
+                        &[Entry::new("workspace", id, uuid, "create")],
+                    )
+                    .await?;
+                    let ws = store::workspace::by_uuid(&mut *tx, uuid)
+                        .await?
+                        .ok_or(Error::not_found("workspace"))?;
                     Ok(ws_view(ws, Some(Role::Admin)))
                 })
             })
@@ -180,7 +241,11 @@ impl Core {
         Ok(rows
             .into_iter()
             .map(|m| Member {
-                user: UserRef { id: m.user_uuid, login: m.login, name: m.name },
+                user: UserRef {
+                    id: m.user_uuid,
+                    login: m.login,
+                    name: m.name,
+                },
                 role: Role::from_ordinal(m.role).unwrap_or(Role::Viewer),
                 since: Timestamp(m.created_at),
             })
@@ -188,12 +253,22 @@ impl Core {
     }
 
     /// Adds a user to a workspace or changes their role (workspace admins).
-    pub async fn set_member(&self, actor: &Actor, ws: Uuid, user: Uuid, role: Role) -> Result<Vec<Member>> {
+    pub async fn set_member(
+        &self,
+        actor: &Actor,
+        ws: Uuid,
+        user: Uuid,
+        role: Role,
+    ) -> Result<Vec<Member>> {
         let (w, my_role) = self.visible_workspace(actor, ws).await?;
         if my_role != Some(Role::Admin) && !actor.is_superuser {
-            return Err(Error::Forbidden("this needs the admin role in that workspace".into()));
+            return Err(Error::Forbidden(
+                "this needs the admin role in that workspace".into(),
+            ));
         }
-        let u = store::user::by_uuid(&self.db, user).await?.ok_or(Error::not_found("user"))?;
+        let u = store::user::by_uuid(&self.db, user)
+            .await?
+            .ok_or(Error::not_found("user"))?;
         let mut audit = Audit::of(actor);
         audit.ws = w.id;
         let (ws_id, user_id, uuid) = (w.id, u.id, u.uuid);
@@ -203,8 +278,13 @@ impl Core {
                 Box::pin(async move {
                     let now = now_us();
                     let before = store::workspace::role_of(&mut *tx, ws_id, user_id).await?;
-                    if before == Some(Role::Admin) && role != Role::Admin && store::workspace::count_admins(tx, ws_id).await? <= 1 {
-                        return Err(Error::Conflict("a workspace keeps at least one admin".into()));
+                    if before == Some(Role::Admin)
+                        && role != Role::Admin
+                        && store::workspace::count_admins(tx, ws_id).await? <= 1
+                    {
+                        return Err(Error::Conflict(
+                            "a workspace keeps at least one admin".into(),
+                        ));
                     }
                     store::workspace::set_member(tx, ws_id, user_id, role, now).await?;
                     store::activity::record(
@@ -227,9 +307,13 @@ impl Core {
     pub async fn remove_member(&self, actor: &Actor, ws: Uuid, user: Uuid) -> Result<()> {
         let (w, my_role) = self.visible_workspace(actor, ws).await?;
         if my_role != Some(Role::Admin) && !actor.is_superuser {
-            return Err(Error::Forbidden("this needs the admin role in that workspace".into()));
+            return Err(Error::Forbidden(
+                "this needs the admin role in that workspace".into(),
+            ));
         }
-        let u = store::user::by_uuid(&self.db, user).await?.ok_or(Error::not_found("user"))?;
+        let u = store::user::by_uuid(&self.db, user)
+            .await?
+            .ok_or(Error::not_found("user"))?;
         let mut audit = Audit::of(actor);
         audit.ws = w.id;
         let (ws_id, user_id, uuid) = (w.id, u.id, u.uuid);
@@ -238,12 +322,24 @@ impl Core {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let before = store::workspace::role_of(&mut *tx, ws_id, user_id).await?.ok_or(Error::not_found("member"))?;
-                    if before == Role::Admin && store::workspace::count_admins(tx, ws_id).await? <= 1 {
-                        return Err(Error::Conflict("a workspace keeps at least one admin".into()));
+                    let before = store::workspace::role_of(&mut *tx, ws_id, user_id)
+                        .await?
+                        .ok_or(Error::not_found("member"))?;
+                    if before == Role::Admin
+                        && store::workspace::count_admins(tx, ws_id).await? <= 1
+                    {
+                        return Err(Error::Conflict(
+                            "a workspace keeps at least one admin".into(),
+                        ));
                     }
                     store::workspace::remove_member(tx, ws_id, user_id).await?;
-                    store::activity::record(tx, &audit, now, &[Entry::new("membership", user_id, uuid, "delete")]).await
+                    store::activity::record(
+                        tx,
+                        &audit,
+                        now,
+                        &[Entry::new("membership", user_id, uuid, "delete")],
+                    )
+                    .await
                 })
             })
             .await
@@ -258,7 +354,11 @@ impl Core {
         let mut p = Problems::new();
         p.text("login", &input.login, 2, 64);
         if input.login.chars().any(char::is_control) || input.login.trim() != input.login {
-            p.push("login", "invalid", "login must not contain control characters or surrounding spaces");
+            p.push(
+                "login",
+                "invalid",
+                "login must not contain control characters or surrounding spaces",
+            );
         }
         check_email(&mut p, &input.email);
         p.text("name", &input.name, 1, 200);
@@ -266,7 +366,10 @@ impl Core {
             check_password(&mut p, pw);
         }
         p.into_result()?;
-        if store::user::by_login(&self.db, &input.login).await?.is_some() {
+        if store::user::by_login(&self.db, &input.login)
+            .await?
+            .is_some()
+        {
             return Err(Error::field("login", "taken", "that login is taken"));
         }
         let hash = match &input.password {
@@ -297,16 +400,24 @@ impl Core {
                         tx,
                         &audit,
                         now,
-                        &[Entry::new("user", id, uuid, "create").change("role", None, Some(role.as_str().to_owned()))],
+                        &[Entry::new("user", id, uuid, "create").change(
+                            "role",
+                            None,
+                            Some(role.as_str().to_owned()),
+                        )],
                     )
                     .await?;
-                    let u = store::user::by_id(&mut *tx, id).await?.ok_or(Error::not_found("user"))?;
+                    let u = store::user::by_id(&mut *tx, id)
+                        .await?
+                        .ok_or(Error::not_found("user"))?;
                     Ok(user_view(u))
                 })
             })
             .await
             .map_err(|e| match e {
-                Error::Conflict(_) => Error::field("email", "taken", "that login or email is taken"),
+                Error::Conflict(_) => {
+                    Error::field("email", "taken", "that login or email is taken")
+                }
                 other => other,
             })
     }
@@ -314,18 +425,32 @@ impl Core {
     /// Users of the caller's workspace (every user for a server administrator).
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<User>> {
         actor.require_admin()?;
-        let ws = if actor.is_superuser { None } else { Some(actor.workspace_id.0) };
-        Ok(store::user::list(&self.db, ws).await?.into_iter().map(user_view).collect())
+        let ws = if actor.is_superuser {
+            None
+        } else {
+            Some(actor.workspace_id.0)
+        };
+        Ok(store::user::list(&self.db, ws)
+            .await?
+            .into_iter()
+            .map(user_view)
+            .collect())
     }
 
     /// A user the caller may see: themselves, a member of the workspace (admins), anyone
     /// (server administrators).
     async fn visible_user(&self, actor: &Actor, id: Uuid) -> Result<UserRow> {
-        let u = store::user::by_uuid(&self.db, id).await?.ok_or(Error::not_found("user"))?;
+        let u = store::user::by_uuid(&self.db, id)
+            .await?
+            .ok_or(Error::not_found("user"))?;
         if u.id == actor.user_id.0 || actor.is_superuser {
             return Ok(u);
         }
-        if actor.role.is_admin() && store::workspace::role_of(&self.db, actor.workspace_id.0, u.id).await?.is_some() {
+        if actor.role.is_admin()
+            && store::workspace::role_of(&self.db, actor.workspace_id.0, u.id)
+                .await?
+                .is_some()
+        {
             return Ok(u);
         }
         Err(Error::not_found("user"))
@@ -341,11 +466,17 @@ impl Core {
         if !is_self {
             actor.require_admin()?;
             if u.is_superuser && !actor.is_superuser {
-                return Err(Error::Forbidden("only a server administrator may change a server administrator".into()));
+                return Err(Error::Forbidden(
+                    "only a server administrator may change a server administrator".into(),
+                ));
             }
         }
         if patch.is_active.is_some() && is_self {
-            return Err(Error::field("is_active", "invalid", "you cannot deactivate yourself"));
+            return Err(Error::field(
+                "is_active",
+                "invalid",
+                "you cannot deactivate yourself",
+            ));
         }
         let mut p = Problems::new();
         if let Some(e) = &patch.email {
@@ -382,20 +513,36 @@ impl Core {
                     }
                     let mut entries = Vec::new();
                     if let Some(e) = &changes.email {
-                        entries.push(Entry::new("user", uid, uuid, "update").change("email", None, Some(e.clone())));
+                        entries.push(Entry::new("user", uid, uuid, "update").change(
+                            "email",
+                            None,
+                            Some(e.clone()),
+                        ));
                     }
                     if let Some(n) = &changes.name {
-                        entries.push(Entry::new("user", uid, uuid, "update").change("name", None, Some(n.clone())));
+                        entries.push(Entry::new("user", uid, uuid, "update").change(
+                            "name",
+                            None,
+                            Some(n.clone()),
+                        ));
                     }
                     if changes.password_hash.is_some() {
                         // The hash itself never goes into the trail.
-                        entries.push(Entry::new("user", uid, uuid, "update").change("password", None, None));
+                        entries.push(
+                            Entry::new("user", uid, uuid, "update").change("password", None, None),
+                        );
                     }
                     if let Some(a) = changes.is_active {
-                        entries.push(Entry::new("user", uid, uuid, "update").change("is_active", None, Some(a.to_string())));
+                        entries.push(Entry::new("user", uid, uuid, "update").change(
+                            "is_active",
+                            None,
+                            Some(a.to_string()),
+                        ));
                     }
                     store::activity::record(tx, &audit, now, &entries).await?;
-                    let u = store::user::by_id(&mut *tx, uid).await?.ok_or(Error::not_found("user"))?;
+                    let u = store::user::by_id(&mut *tx, uid)
+                        .await?
+                        .ok_or(Error::not_found("user"))?;
                     Ok(user_view(u))
                 })
             })
@@ -414,7 +561,11 @@ impl Core {
             .into_iter()
             .filter(|u| u.is_superuser && u.is_active)
             .min_by_key(|u| u.id)
-            .ok_or_else(|| Error::Unavailable("no server administrator exists; start the server once to bootstrap".into()))?;
+            .ok_or_else(|| {
+                Error::Unavailable(
+                    "no server administrator exists; start the server once to bootstrap".into(),
+                )
+            })?;
         let ws = match workspace {
             Some(name) => store::workspace::by_name(&self.db, name).await?,
             None => store::workspace::default_workspace(&self.db).await?,
@@ -437,7 +588,9 @@ impl Core {
 
     /// Finds a user by login (operator commands).
     pub async fn user_by_login(&self, login: &str) -> Result<User> {
-        store::user::by_login(&self.db, login).await?.map(user_view).ok_or(Error::not_found("user"))
+        store::user::by_login(&self.db, login)
+            .await?
+            .map(user_view)
+            .ok_or(Error::not_found("user"))
     }
 }
-

@@ -149,6 +149,9 @@ mod tests {
         }
         assert_eq!(Severity::parse("bogus"), None);
         assert_eq!(Status::Other.ordinal(), 99);
-        assert_eq!(serde_json::to_string(&Status::InProgress).ok().as_deref(), Some("\"in_progress\""));
+        assert_eq!(
+            serde_json::to_string(&Status::InProgress).ok().as_deref(),
+            Some("\"in_progress\"")
+        );
     }
 }

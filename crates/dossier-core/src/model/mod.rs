@@ -23,9 +23,9 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        parse_rfc3339(&s)
-            .map(Timestamp)
-            .ok_or_else(|| serde::de::Error::custom("expected an RFC 3339 date-time such as 2026-01-31T12:00:00Z"))
+        parse_rfc3339(&s).map(Timestamp).ok_or_else(|| {
+            serde::de::Error::custom("expected an RFC 3339 date-time such as 2026-01-31T12:00:00Z")
+        })
     }
 }
 

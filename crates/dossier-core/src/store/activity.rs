@@ -27,7 +27,13 @@ impl Audit {
         }
     }
     pub fn system(ws: i64) -> Self {
-        Audit { ws, actor: None, credential: None, via: "system", request_id: None }
+        Audit {
+            ws,
+            actor: None,
+            credential: None,
+            via: "system",
+            request_id: None,
+        }
     }
 }
 
@@ -46,7 +52,12 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    pub fn new(object_kind: &'static str, object_id: i64, object_uuid: Uuid, action: &'static str) -> Self {
+    pub fn new(
+        object_kind: &'static str,
+        object_id: i64,
+        object_uuid: Uuid,
+        action: &'static str,
+    ) -> Self {
         Entry {
             case_id: None,
             object_kind,
@@ -60,7 +71,11 @@ impl Entry {
         }
     }
     pub fn bare(object_kind: &'static str, object_id: Option<i64>, action: &'static str) -> Self {
-        Entry { object_id, object_uuid: None, ..Entry::new(object_kind, 0, Uuid::nil(), action) }
+        Entry {
+            object_id,
+            object_uuid: None,
+            ..Entry::new(object_kind, 0, Uuid::nil(), action)
+        }
     }
     pub fn case(mut self, case_id: i64) -> Self {
         self.case_id = Some(case_id);
@@ -79,7 +94,12 @@ impl Entry {
 }
 
 /// Writes entries in one multi-row insert.
-pub(crate) async fn record(tx: &mut Tx<'_>, audit: &Audit, at: i64, entries: &[Entry]) -> Result<()> {
+pub(crate) async fn record(
+    tx: &mut Tx<'_>,
+    audit: &Audit,
+    at: i64,
+    entries: &[Entry],
+) -> Result<()> {
     // 15 values per row; stay far below both backends' parameter limits.
     for chunk in entries.chunks(500) {
         let mut q = Sql::new(
@@ -90,11 +110,39 @@ pub(crate) async fn record(tx: &mut Tx<'_>, audit: &Audit, at: i64, entries: &[E
             if i > 0 {
                 q.push(", ");
             }
-            q.push("(").bind(new_uuid()).push(", ").bind(audit.ws).push(", ").bind(e.case_id).push(", ").bind(at);
-            q.push(", ").bind(audit.actor).push(", ").bind(audit.credential).push(", ").bind(audit.via);
-            q.push(", ").bind(audit.request_id.clone()).push(", ").bind(e.object_kind).push(", ").bind(e.object_id);
-            q.push(", ").bind(e.object_uuid).push(", ").bind(e.action).push(", ").bind(e.field);
-            q.push(", ").bind(e.old.clone()).push(", ").bind(e.new.clone()).push(", ").bind(e.message.clone()).push(")");
+            q.push("(")
+                .bind(new_uuid())
+                .push(", ")
+                .bind(audit.ws)
+                .push(", ")
+                .bind(e.case_id)
+                .push(", ")
+                .bind(at);
+            q.push(", ")
+                .bind(audit.actor)
+                .push(", ")
+                .bind(audit.credential)
+                .push(", ")
+                .bind(audit.via);
+            q.push(", ")
+                .bind(audit.request_id.clone())
+                .push(", ")
+                .bind(e.object_kind)
+                .push(", ")
+                .bind(e.object_id);
+            q.push(", ")
+                .bind(e.object_uuid)
+                .push(", ")
+                .bind(e.action)
+                .push(", ")
+                .bind(e.field);
+            q.push(", ")
+                .bind(e.old.clone())
+                .push(", ")
+                .bind(e.new.clone())
+                .push(", ")
+                .bind(e.message.clone())
+                .push(")");
         }
         q.execute(&mut *tx).await?;
     }
@@ -144,13 +192,17 @@ pub(crate) async fn list<'a, 'c: 'a>(
             q.push("a.case_id = ").bind(id);
         }
         Scope::Object(kind, id) => {
-            q.push("a.object_kind = ").bind(kind).push(" AND a.object_id = ").bind(id);
+            q.push("a.object_kind = ")
+                .bind(kind)
+                .push(" AND a.object_id = ")
+                .bind(id);
         }
     }
     q.push(" AND a.workspace_id = ").bind(ws);
     if let Some(b) = before_id {
         q.push(" AND a.id < ").bind(b);
     }
-    q.push(" ORDER BY a.id DESC LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY a.id DESC LIMIT ")
+        .bind(i64::from(limit) + 1);
     q.fetch_all(ex).await
 }

@@ -5,7 +5,12 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{Backend, Ex, Tx, case::{push_keyset, push_order}, search, sql::Sql};
+use super::{
+    Backend, Ex, Tx,
+    case::{push_keyset, push_order},
+    search,
+    sql::Sql,
+};
 use crate::{error::Result, ids::Key};
 
 #[derive(Debug, Clone, FromRow)]
@@ -71,7 +76,13 @@ pub(crate) struct AlertInsert {
 }
 
 /// Inserts alerts in multi-row statements; returns their ids by seq.
-pub(crate) async fn insert_many(tx: &mut Tx<'_>, ws: i64, rows: &[AlertInsert], by: Option<i64>, now: i64) -> Result<HashMap<i64, i64>> {
+pub(crate) async fn insert_many(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    rows: &[AlertInsert],
+    by: Option<i64>,
+    now: i64,
+) -> Result<HashMap<i64, i64>> {
     let mut ids = HashMap::with_capacity(rows.len());
     // 21 values per row.
     for chunk in rows.chunks(500) {
@@ -84,13 +95,53 @@ pub(crate) async fn insert_many(tx: &mut Tx<'_>, ws: i64, rows: &[AlertInsert], 
             if i > 0 {
                 q.push(", ");
             }
-            q.push("(").bind(r.uuid).push(", ").bind(ws).push(", ").bind(r.seq).push(", ").bind(&r.title);
-            q.push(", ").bind(&r.description).push(", ").bind(r.state_id).push(", ").bind(r.status);
-            q.push(", ").bind(r.severity).push(", ").bind(r.source.clone()).push(", ").bind(r.source_ref.clone());
-            q.push(", ").bind(r.dedup_key.clone()).push(", ").bind(r.occurrences).push(", ").bind(now);
-            q.push(", ").bind(now).push(", ").bind(r.source_link.clone()).push(", ").bind(r.alert_type.clone());
-            q.push(", ").bind(r.event_time).push(", ").bind(r.tlp).push(", ").bind(r.pap).push(", ").bind(&r.custom);
-            q.push(", ").bind(now).push(", ").bind(now).push(", ").bind(by).push(")");
+            q.push("(")
+                .bind(r.uuid)
+                .push(", ")
+                .bind(ws)
+                .push(", ")
+                .bind(r.seq)
+                .push(", ")
+                .bind(&r.title);
+            q.push(", ")
+                .bind(&r.description)
+                .push(", ")
+                .bind(r.state_id)
+                .push(", ")
+                .bind(r.status);
+            q.push(", ")
+                .bind(r.severity)
+                .push(", ")
+                .bind(r.source.clone())
+                .push(", ")
+                .bind(r.source_ref.clone());
+            q.push(", ")
+                .bind(r.dedup_key.clone())
+                .push(", ")
+                .bind(r.occurrences)
+                .push(", ")
+                .bind(now);
+            q.push(", ")
+                .bind(now)
+                .push(", ")
+                .bind(r.source_link.clone())
+                .push(", ")
+                .bind(r.alert_type.clone());
+            q.push(", ")
+                .bind(r.event_time)
+                .push(", ")
+                .bind(r.tlp)
+                .push(", ")
+                .bind(r.pap)
+                .push(", ")
+                .bind(&r.custom);
+            q.push(", ")
+                .bind(now)
+                .push(", ")
+                .bind(now)
+                .push(", ")
+                .bind(by)
+                .push(")");
         }
         q.push(" RETURNING id, seq");
         let got: Vec<(i64, i64)> = q.fetch_all(&mut *tx).await?;
@@ -102,11 +153,17 @@ pub(crate) async fn insert_many(tx: &mut Tx<'_>, ws: i64, rows: &[AlertInsert], 
 }
 
 /// Existing live alerts with these dedup keys.
-pub(crate) async fn find_by_dedup(tx: &mut Tx<'_>, ws: i64, keys: &[Vec<u8>]) -> Result<HashMap<Vec<u8>, i64>> {
+pub(crate) async fn find_by_dedup(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    keys: &[Vec<u8>],
+) -> Result<HashMap<Vec<u8>, i64>> {
     let mut out = HashMap::new();
     for chunk in keys.chunks(500) {
         let mut q = Sql::new("SELECT dedup_key, id FROM alerts WHERE workspace_id = ");
-        q.bind(ws).push(" AND deleted_at IS NULL AND dedup_key IN ").bind_list(chunk.iter().cloned());
+        q.bind(ws)
+            .push(" AND deleted_at IS NULL AND dedup_key IN ")
+            .bind_list(chunk.iter().cloned());
         let rows: Vec<(Vec<u8>, i64)> = q.fetch_all(&mut *tx).await?;
         out.extend(rows);
     }
@@ -166,7 +223,13 @@ impl AlertValues {
     }
 }
 
-pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &AlertValues, now: i64) -> Result<bool> {
+pub(crate) async fn update(
+    tx: &mut Tx<'_>,
+    id: i64,
+    version: i32,
+    v: &AlertValues,
+    now: i64,
+) -> Result<bool> {
     let n = Sql::new(
         "UPDATE alerts SET title = $3, description = $4, state_id = $5, status = $6, severity = $7, resolution = $8, \
          owner_id = $9, custom = $10, updated_at = $11, version = version + 1 \
@@ -188,7 +251,13 @@ pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &AlertValu
     Ok(n == 1)
 }
 
-pub(crate) async fn set_state(tx: &mut Tx<'_>, id: i64, state_id: i64, status: i16, now: i64) -> Result<()> {
+pub(crate) async fn set_state(
+    tx: &mut Tx<'_>,
+    id: i64,
+    state_id: i64,
+    status: i16,
+    now: i64,
+) -> Result<()> {
     Sql::new("UPDATE alerts SET state_id = $2, status = $3, updated_at = $4, version = version + 1 WHERE id = $1")
         .arg(id)
         .arg(state_id)
@@ -199,8 +268,17 @@ pub(crate) async fn set_state(tx: &mut Tx<'_>, id: i64, state_id: i64, status: i
     Ok(())
 }
 
-pub(crate) async fn set_owner(tx: &mut Tx<'_>, ws: i64, alert_id: i64, user_id: Option<i64>, now: i64) -> Result<()> {
-    Sql::new("DELETE FROM alert_owners WHERE alert_id = $1 AND position = 0").arg(alert_id).execute(&mut *tx).await?;
+pub(crate) async fn set_owner(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    alert_id: i64,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    Sql::new("DELETE FROM alert_owners WHERE alert_id = $1 AND position = 0")
+        .arg(alert_id)
+        .execute(&mut *tx)
+        .await?;
     if let Some(u) = user_id {
         Sql::new("INSERT INTO alert_owners (alert_id, position, workspace_id, user_id, created_at) VALUES ($1, 0, $2, $3, $4)")
             .arg(alert_id)
@@ -213,9 +291,15 @@ pub(crate) async fn set_owner(tx: &mut Tx<'_>, ws: i64, alert_id: i64, user_id: 
     Ok(())
 }
 
-pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key) -> Result<Option<AlertRow>> {
+pub(crate) async fn get<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    key: Key,
+) -> Result<Option<AlertRow>> {
     let mut q = Sql::new(SELECT);
-    q.push(" WHERE a.workspace_id = ").bind(ws).push(" AND a.deleted_at IS NULL AND ");
+    q.push(" WHERE a.workspace_id = ")
+        .bind(ws)
+        .push(" AND a.deleted_at IS NULL AND ");
     match key {
         Key::Uuid(u) => q.push("a.uuid = ").bind(u),
         Key::Seq(n) => q.push("a.seq = ").bind(n),
@@ -223,7 +307,10 @@ pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn get_many<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64]) -> Result<Vec<AlertRow>> {
+pub(crate) async fn get_many<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ids: &[i64],
+) -> Result<Vec<AlertRow>> {
     let mut out = Vec::with_capacity(ids.len());
     let mut ex = ex.into();
     for chunk in ids.chunks(500) {
@@ -236,13 +323,19 @@ pub(crate) async fn get_many<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64])
 }
 
 /// Case uuids each alert is linked to, oldest link first.
-pub(crate) async fn cases_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64]) -> Result<HashMap<i64, Vec<Uuid>>> {
+pub(crate) async fn cases_of<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<Uuid>>> {
     let mut out: HashMap<i64, Vec<Uuid>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
     }
-    let mut q = Sql::new("SELECT ca.alert_id, c.uuid FROM case_alerts ca JOIN cases c ON c.id = ca.case_id WHERE ca.alert_id IN ");
-    q.bind_list(ids.iter().copied()).push(" AND c.deleted_at IS NULL ORDER BY ca.alert_id, ca.linked_at");
+    let mut q = Sql::new(
+        "SELECT ca.alert_id, c.uuid FROM case_alerts ca JOIN cases c ON c.id = ca.case_id WHERE ca.alert_id IN ",
+    );
+    q.bind_list(ids.iter().copied())
+        .push(" AND c.deleted_at IS NULL ORDER BY ca.alert_id, ca.linked_at");
     let rows: Vec<(i64, Uuid)> = q.fetch_all(ex).await?;
     for (a, c) in rows {
         out.entry(a).or_default().push(c);
@@ -264,12 +357,16 @@ pub(crate) struct ListFilter {
 const SORT: &[&str] = &["a.created_at", "a.id"];
 
 fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
-    q.push(" WHERE a.workspace_id = ").bind(ws).push(" AND a.deleted_at IS NULL");
+    q.push(" WHERE a.workspace_id = ")
+        .bind(ws)
+        .push(" AND a.deleted_at IS NULL");
     if !f.status.is_empty() {
-        q.push(" AND a.status IN ").bind_list(f.status.iter().copied());
+        q.push(" AND a.status IN ")
+            .bind_list(f.status.iter().copied());
     }
     if !f.severity.is_empty() {
-        q.push(" AND a.severity IN ").bind_list(f.severity.iter().copied());
+        q.push(" AND a.severity IN ")
+            .bind_list(f.severity.iter().copied());
     }
     if let Some(s) = &f.source {
         q.push(" AND a.source = ").bind(s);
@@ -311,7 +408,12 @@ pub(crate) async fn list<'a, 'c: 'a>(
     q.fetch_all(ex).await
 }
 
-pub(crate) async fn count<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, backend: Backend, ws: i64, f: &ListFilter) -> Result<i64> {
+pub(crate) async fn count<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+) -> Result<i64> {
     let mut q = Sql::new("SELECT COUNT(*) FROM alerts a");
     push_filters(&mut q, backend, ws, f);
     let (n,): (i64,) = q.fetch_one(ex).await?;

@@ -92,7 +92,14 @@ impl CaseValues {
     }
 }
 
-pub(crate) async fn insert(tx: &mut Tx<'_>, ws: i64, seq: i64, v: &CaseValues, by: Option<i64>, now: i64) -> Result<(i64, Uuid)> {
+pub(crate) async fn insert(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    seq: i64,
+    v: &CaseValues,
+    by: Option<i64>,
+    now: i64,
+) -> Result<(i64, Uuid)> {
     let uuid = crate::ids::new_uuid();
     let (id,): (i64,) = Sql::new(
         "INSERT INTO cases (uuid, workspace_id, seq, title, description, state_id, status, severity, priority, resolution, \
@@ -127,7 +134,13 @@ pub(crate) async fn insert(tx: &mut Tx<'_>, ws: i64, seq: i64, v: &CaseValues, b
 }
 
 /// Writes new values if the row is still at `version`; false when it moved on.
-pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &CaseValues, now: i64) -> Result<bool> {
+pub(crate) async fn update(
+    tx: &mut Tx<'_>,
+    id: i64,
+    version: i32,
+    v: &CaseValues,
+    now: i64,
+) -> Result<bool> {
     let n = Sql::new(
         "UPDATE cases SET title = $3, description = $4, state_id = $5, status = $6, severity = $7, priority = $8, \
          resolution = $9, tlp = $10, pap = $11, owner_id = $12, external_ref = $13, external_link = $14, \
@@ -159,8 +172,17 @@ pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &CaseValue
 }
 
 /// Keeps `case_owners` position 0 in step with `cases.owner_id`.
-pub(crate) async fn set_owner(tx: &mut Tx<'_>, ws: i64, case_id: i64, user_id: Option<i64>, now: i64) -> Result<()> {
-    Sql::new("DELETE FROM case_owners WHERE case_id = $1 AND position = 0").arg(case_id).execute(&mut *tx).await?;
+pub(crate) async fn set_owner(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    case_id: i64,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    Sql::new("DELETE FROM case_owners WHERE case_id = $1 AND position = 0")
+        .arg(case_id)
+        .execute(&mut *tx)
+        .await?;
     if let Some(u) = user_id {
         Sql::new("INSERT INTO case_owners (case_id, position, workspace_id, user_id, created_at) VALUES ($1, 0, $2, $3, $4)")
             .arg(case_id)
@@ -173,9 +195,15 @@ pub(crate) async fn set_owner(tx: &mut Tx<'_>, ws: i64, case_id: i64, user_id: O
     Ok(())
 }
 
-pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key) -> Result<Option<CaseRow>> {
+pub(crate) async fn get<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    key: Key,
+) -> Result<Option<CaseRow>> {
     let mut q = Sql::new(SELECT);
-    q.push(" WHERE c.workspace_id = ").bind(ws).push(" AND c.deleted_at IS NULL AND ");
+    q.push(" WHERE c.workspace_id = ")
+        .bind(ws)
+        .push(" AND c.deleted_at IS NULL AND ");
     match key {
         Key::Uuid(u) => q.push("c.uuid = ").bind(u),
         Key::Seq(n) => q.push("c.seq = ").bind(n),
@@ -185,7 +213,10 @@ pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key
 
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
     search::delete(tx, "case", id).await?;
-    Sql::new("DELETE FROM cases WHERE id = $1").arg(id).execute(tx).await?;
+    Sql::new("DELETE FROM cases WHERE id = $1")
+        .arg(id)
+        .execute(tx)
+        .await?;
     Ok(())
 }
 
@@ -204,15 +235,20 @@ pub(crate) struct ListFilter {
 }
 
 fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
-    q.push(" WHERE c.workspace_id = ").bind(ws).push(" AND c.deleted_at IS NULL");
+    q.push(" WHERE c.workspace_id = ")
+        .bind(ws)
+        .push(" AND c.deleted_at IS NULL");
     if !f.status.is_empty() {
-        q.push(" AND c.status IN ").bind_list(f.status.iter().copied());
+        q.push(" AND c.status IN ")
+            .bind_list(f.status.iter().copied());
     }
     if !f.severity.is_empty() {
-        q.push(" AND c.severity IN ").bind_list(f.severity.iter().copied());
+        q.push(" AND c.severity IN ")
+            .bind_list(f.severity.iter().copied());
     }
     if !f.priority.is_empty() {
-        q.push(" AND c.priority IN ").bind_list(f.priority.iter().copied());
+        q.push(" AND c.priority IN ")
+            .bind_list(f.priority.iter().copied());
     }
     match &f.owner {
         None => {}
@@ -220,7 +256,9 @@ fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
             q.push(" AND c.owner_id IS NULL");
         }
         Some(Some(u)) => {
-            q.push(" AND c.owner_id = (SELECT id FROM users WHERE uuid = ").bind(*u).push(")");
+            q.push(" AND c.owner_id = (SELECT id FROM users WHERE uuid = ")
+                .bind(*u)
+                .push(")");
         }
     }
     for tag in &f.tags {
@@ -316,7 +354,12 @@ pub(crate) async fn list<'a, 'c: 'a>(
     q.fetch_all(ex).await
 }
 
-pub(crate) async fn count<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, backend: Backend, ws: i64, f: &ListFilter) -> Result<i64> {
+pub(crate) async fn count<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+) -> Result<i64> {
     let mut q = Sql::new("SELECT COUNT(*) FROM cases c");
     push_filters(&mut q, backend, ws, f);
     let (n,): (i64,) = q.fetch_one(ex).await?;
@@ -325,7 +368,13 @@ pub(crate) async fn count<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, backend: Backen
 
 /// The SQL of a list query, for EXPLAIN checks.
 #[cfg(test)]
-pub(crate) fn list_sql(backend: Backend, f: &ListFilter, sort: CaseSort, descending: bool, after: bool) -> String {
+pub(crate) fn list_sql(
+    backend: Backend,
+    f: &ListFilter,
+    sort: CaseSort,
+    descending: bool,
+    after: bool,
+) -> String {
     let cols = sort_columns(sort);
     let mut q = Sql::new(SELECT);
     push_filters(&mut q, backend, 1, f);
@@ -338,7 +387,14 @@ pub(crate) fn list_sql(backend: Backend, f: &ListFilter, sort: CaseSort, descend
 }
 
 /// Links an alert to a case.
-pub(crate) async fn link_alert(tx: &mut Tx<'_>, ws: i64, case_id: i64, alert_id: i64, how: i16, now: i64) -> Result<()> {
+pub(crate) async fn link_alert(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    case_id: i64,
+    alert_id: i64,
+    how: i16,
+    now: i64,
+) -> Result<()> {
     Sql::new(
         "INSERT INTO case_alerts (case_id, alert_id, workspace_id, linked_at, how, created_at) VALUES ($1, $2, $3, $4, $5, $4) \
          ON CONFLICT (case_id, alert_id) DO NOTHING",
@@ -355,6 +411,10 @@ pub(crate) async fn link_alert(tx: &mut Tx<'_>, ws: i64, case_id: i64, alert_id:
 
 /// Bumps `updated_at` and `version` after a change to something the case shows (its alerts).
 pub(crate) async fn touch(tx: &mut Tx<'_>, id: i64, now: i64) -> Result<()> {
-    Sql::new("UPDATE cases SET updated_at = $2, version = version + 1 WHERE id = $1").arg(id).arg(now).execute(tx).await?;
+    Sql::new("UPDATE cases SET updated_at = $2, version = version + 1 WHERE id = $1")
+        .arg(id)
+        .arg(now)
+        .execute(tx)
+        .await?;
     Ok(())
 }

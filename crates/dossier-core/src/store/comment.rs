@@ -61,9 +61,16 @@ pub(crate) async fn insert(tx: &mut Tx<'_>, ws: i64, c: &NewCommentRow, now: i64
     Ok(id)
 }
 
-pub(crate) async fn by_uuid<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, uuid: Uuid) -> Result<Option<CommentRow>> {
+pub(crate) async fn by_uuid<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    uuid: Uuid,
+) -> Result<Option<CommentRow>> {
     let mut q = Sql::new(SELECT);
-    q.push(" WHERE m.workspace_id = ").bind(ws).push(" AND m.uuid = ").bind(uuid);
+    q.push(" WHERE m.workspace_id = ")
+        .bind(ws)
+        .push(" AND m.uuid = ")
+        .bind(uuid);
     q.fetch_optional(ex).await
 }
 
@@ -83,7 +90,10 @@ pub(crate) async fn list<'a, 'c: 'a>(
     limit: u32,
 ) -> Result<Vec<CommentRow>> {
     let mut q = Sql::new(SELECT);
-    q.push(" WHERE m.target_kind = ").bind(target_kind).push(" AND m.target_id = ").bind(target_id);
+    q.push(" WHERE m.target_kind = ")
+        .bind(target_kind)
+        .push(" AND m.target_id = ")
+        .bind(target_id);
     q.push(" AND m.workspace_id = ").bind(ws);
     if let Some(a) = after_id {
         q.push(" AND m.id > ").bind(a);
@@ -103,6 +113,9 @@ pub(crate) async fn set_content(tx: &mut Tx<'_>, id: i64, content: &str, now: i6
 }
 
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
-    Sql::new("DELETE FROM comments WHERE id = $1").arg(id).execute(tx).await?;
+    Sql::new("DELETE FROM comments WHERE id = $1")
+        .arg(id)
+        .execute(tx)
+        .await?;
     Ok(())
 }

@@ -21,7 +21,8 @@ macro_rules! migration {
     };
 }
 
-pub(crate) const MIGRATIONS: &[Migration] = &[migration!(1, "0001_core"), migration!(2, "0002_reference")];
+pub(crate) const MIGRATIONS: &[Migration] =
+    &[migration!(1, "0001_core"), migration!(2, "0002_reference")];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.last().map(|m| m.version).unwrap_or(0)

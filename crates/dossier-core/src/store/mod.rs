@@ -88,8 +88,6 @@ impl<'a, 'c> From<&'a mut Tx<'c>> for Ex<'a, 'c> {
     }
 }
 
-
-
 /// A write job for the SQLite writer: runs inside the group transaction and returns the
 /// completion to call once the group's commit has finished.
 type Completion = Box<dyn FnOnce(Result<()>) + Send>;
@@ -112,17 +110,20 @@ pub enum DbTarget {
 
 impl DbTarget {
     /// `sqlite://path`, `sqlite:path`, `postgres://…` / `postgresql://…`.
-    pub fn parse(url: &str) -> Result<Self> {
+    pub fn parse(url: &str) -> std::result::Result<Self, String> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(DbTarget::Postgres(url.to_owned()))
-        } else if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        } else if let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let path = rest.split('?').next().unwrap_or(rest);
             if path.is_empty() {
-                return Err(Error::invalid("database_url", "sqlite URL needs a file path"));
+                return Err("a sqlite URL needs a file path (sqlite://PATH)".into());
             }
             Ok(DbTarget::SqliteFile(path.into()))
         } else {
-            Err(Error::invalid("database_url", "expected sqlite://PATH or postgres://…"))
+            Err("expected sqlite://PATH or postgres://USER@HOST/DB".into())
         }
     }
 }
@@ -140,14 +141,18 @@ impl Db {
         match &opts.target {
             DbTarget::SqliteFile(path) => open_sqlite(path, opts).await,
             DbTarget::Postgres(url) => {
-                let connect: PgConnectOptions = url.parse().map_err(|e| Error::invalid("database_url", format!("{e}")))?;
+                let connect: PgConnectOptions = url
+                    .parse()
+                    .map_err(|e| Error::Unavailable(format!("bad PostgreSQL URL: {e}")))?;
                 let pool = PgPoolOptions::new()
                     .max_connections(opts.max_connections.max(2))
                     .min_connections(1)
                     .acquire_timeout(opts.acquire_timeout)
                     .connect_with(connect)
                     .await
-                    .map_err(|e| Error::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+                    .map_err(|e| {
+                        Error::Unavailable(format!("cannot connect to PostgreSQL: {e}"))
+                    })?;
                 Ok(Db::Postgres(pool))
             }
         }
@@ -186,7 +191,8 @@ impl Db {
                     .send(WriterMsg::Job(job))
                     .await
                     .map_err(|_| Error::Unavailable("the database is shutting down".into()))?;
-                rx.await.map_err(|_| Error::Unavailable("the database writer stopped".into()))?
+                rx.await
+                    .map_err(|_| Error::Unavailable("the database writer stopped".into()))?
             }
             Db::Postgres(pool) => {
                 let mut attempt = 0u32;
@@ -255,8 +261,15 @@ where
         let mut tx = Tx::Sqlite(&mut *conn);
         f(&mut tx).await
     };
-    let end = if result.is_ok() { "RELEASE w" } else { "ROLLBACK TO w; RELEASE w" };
-    if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(end)).execute(&mut *conn).await {
+    let end = if result.is_ok() {
+        "RELEASE w"
+    } else {
+        "ROLLBACK TO w; RELEASE w"
+    };
+    if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(end))
+        .execute(&mut *conn)
+        .await
+    {
         return Err(e.into());
     }
     result
@@ -277,18 +290,34 @@ async fn open_sqlite(path: &Path, opts: &DbOptions) -> Result<Db> {
         .pragma("temp_store", "memory");
     let mut writer = SqliteConnection::connect_with(&base.clone().create_if_missing(true))
         .await
-        .map_err(|e| Error::Unavailable(format!("cannot open SQLite database {}: {e}", path.display())))?;
-    sqlx::raw_sql("PRAGMA wal_autocheckpoint = 4000").execute(&mut writer).await?;
+        .map_err(|e| {
+            Error::Unavailable(format!(
+                "cannot open SQLite database {}: {e}",
+                path.display()
+            ))
+        })?;
+    sqlx::raw_sql("PRAGMA wal_autocheckpoint = 4000")
+        .execute(&mut writer)
+        .await?;
     let read = SqlitePoolOptions::new()
         .max_connections(opts.max_connections.clamp(2, 16))
         .min_connections(1)
         .acquire_timeout(opts.acquire_timeout)
         .connect_with(base.read_only(true))
         .await
-        .map_err(|e| Error::Unavailable(format!("cannot open SQLite database {}: {e}", path.display())))?;
+        .map_err(|e| {
+            Error::Unavailable(format!(
+                "cannot open SQLite database {}: {e}",
+                path.display()
+            ))
+        })?;
     let (tx, rx) = mpsc::channel(4096);
     let handle = tokio::spawn(writer_loop(writer, rx));
-    Ok(Db::Sqlite(Arc::new(SqliteDb { read, writer: tx, writer_done: tokio::sync::Mutex::new(Some(handle)) })))
+    Ok(Db::Sqlite(Arc::new(SqliteDb {
+        read,
+        writer: tx,
+        writer_done: tokio::sync::Mutex::new(Some(handle)),
+    })))
 }
 
 async fn writer_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<WriterMsg>) {
@@ -327,13 +356,17 @@ async fn writer_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<WriterMs
             Err(e) => {
                 tracing::error!(error = %e, "group commit failed");
                 let _ = sqlx::raw_sql("ROLLBACK").execute(&mut conn).await;
-                Err(Error::Unavailable("the write could not be committed".into()))
+                Err(Error::Unavailable(
+                    "the write could not be committed".into(),
+                ))
             }
         };
         for done in completions {
             let c = match &commit {
                 Ok(()) => Ok(()),
-                Err(_) => Err(Error::Unavailable("the write could not be committed".into())),
+                Err(_) => Err(Error::Unavailable(
+                    "the write could not be committed".into(),
+                )),
             };
             done(c);
         }
@@ -351,9 +384,10 @@ async fn writer_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<WriterMs
 pub(crate) fn map_sqlx_error(e: sqlx::Error) -> Error {
     match &e {
         sqlx::Error::RowNotFound => Error::NotFound { entity: "row" },
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
-            Error::Unavailable(format!("database unavailable: {e}"))
-        }
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => Error::Unavailable(format!("database unavailable: {e}")),
         sqlx::Error::Database(db) => {
             let code = db.code().map(|c| c.to_string()).unwrap_or_default();
             match code.as_str() {
@@ -371,7 +405,9 @@ pub(crate) fn map_sqlx_error(e: sqlx::Error) -> Error {
                     Error::invalid("body", "a referenced object does not exist")
                 }
                 // SQLite busy/locked (should not happen with one writer) and disk I/O.
-                "5" | "6" | "261" | "517" | "10" => Error::Unavailable(format!("database busy: {e}")),
+                "5" | "6" | "261" | "517" | "10" => {
+                    Error::Unavailable(format!("database busy: {e}"))
+                }
                 _ => Error::Internal(e.to_string()),
             }
         }

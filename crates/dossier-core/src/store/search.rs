@@ -20,7 +20,12 @@ async fn fts_delete(tx: &mut Tx<'_>, id: i64, title: &str, body: &str) -> Result
         "INSERT INTO search_docs_fts (search_docs_fts, rowid, title, body) VALUES ('delete', $1, $2, $3)",
         "INSERT INTO search_docs_tri (search_docs_tri, rowid, title, body) VALUES ('delete', $1, $2, $3)",
     ] {
-        Sql::new(table).arg(id).arg(title).arg(body).execute(&mut *tx).await?;
+        Sql::new(table)
+            .arg(id)
+            .arg(title)
+            .arg(body)
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }
@@ -30,7 +35,12 @@ async fn fts_insert(tx: &mut Tx<'_>, id: i64, title: &str, body: &str) -> Result
         "INSERT INTO search_docs_fts (rowid, title, body) VALUES ($1, $2, $3)",
         "INSERT INTO search_docs_tri (rowid, title, body) VALUES ($1, $2, $3)",
     ] {
-        Sql::new(table).arg(id).arg(title).arg(body).execute(&mut *tx).await?;
+        Sql::new(table)
+            .arg(id)
+            .arg(title)
+            .arg(body)
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }
@@ -55,12 +65,13 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<()>
             .await?;
         }
         Backend::Sqlite => {
-            let old: Option<(i64, String, String)> =
-                Sql::new("SELECT id, title, body FROM search_docs WHERE kind = $1 AND object_id = $2")
-                    .arg(d.kind)
-                    .arg(d.object_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let old: Option<(i64, String, String)> = Sql::new(
+                "SELECT id, title, body FROM search_docs WHERE kind = $1 AND object_id = $2",
+            )
+            .arg(d.kind)
+            .arg(d.object_id)
+            .fetch_optional(&mut *tx)
+            .await?;
             let id = match old {
                 Some((id, title, body)) => {
                     if title == d.title && body == d.body {
@@ -103,13 +114,28 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<()>
 /// Inserts documents for new objects in bulk.
 pub(crate) async fn insert_many(tx: &mut Tx<'_>, docs: &[Doc<'_>], now: i64) -> Result<()> {
     for chunk in docs.chunks(400) {
-        let mut q = Sql::new("INSERT INTO search_docs (workspace_id, kind, object_id, case_id, title, body, updated_at) VALUES ");
+        let mut q = Sql::new(
+            "INSERT INTO search_docs (workspace_id, kind, object_id, case_id, title, body, updated_at) VALUES ",
+        );
         for (i, d) in chunk.iter().enumerate() {
             if i > 0 {
                 q.push(", ");
             }
-            q.push("(").bind(d.ws).push(", ").bind(d.kind).push(", ").bind(d.object_id).push(", ").bind(d.case_id);
-            q.push(", ").bind(d.title).push(", ").bind(d.body).push(", ").bind(now).push(")");
+            q.push("(")
+                .bind(d.ws)
+                .push(", ")
+                .bind(d.kind)
+                .push(", ")
+                .bind(d.object_id)
+                .push(", ")
+                .bind(d.case_id);
+            q.push(", ")
+                .bind(d.title)
+                .push(", ")
+                .bind(d.body)
+                .push(", ")
+                .bind(now)
+                .push(")");
         }
         if tx.backend() == Backend::Sqlite {
             q.push(" RETURNING id, title, body");
@@ -123,7 +149,13 @@ pub(crate) async fn insert_many(tx: &mut Tx<'_>, docs: &[Doc<'_>], now: i64) -> 
                     if i > 0 {
                         f.push(", ");
                     }
-                    f.push("(").bind(*id).push(", ").bind(title).push(", ").bind(body).push(")");
+                    f.push("(")
+                        .bind(*id)
+                        .push(", ")
+                        .bind(title)
+                        .push(", ")
+                        .bind(body)
+                        .push(")");
                 }
                 f.execute(&mut *tx).await?;
             }
@@ -147,7 +179,11 @@ pub(crate) async fn delete(tx: &mut Tx<'_>, kind: &'static str, object_id: i64) 
             fts_delete(tx, id, &title, &body).await?;
         }
     }
-    Sql::new("DELETE FROM search_docs WHERE kind = $1 AND object_id = $2").arg(kind).arg(object_id).execute(tx).await?;
+    Sql::new("DELETE FROM search_docs WHERE kind = $1 AND object_id = $2")
+        .arg(kind)
+        .arg(object_id)
+        .execute(tx)
+        .await?;
     Ok(())
 }
 
@@ -167,20 +203,36 @@ fn like_pattern(text: &str) -> String {
 
 /// Appends ` AND <id_col> IN (ids of `kind` objects whose text contains `text`)`.
 /// Matching is a case-insensitive substring match on both backends.
-pub(crate) fn push_contains(q: &mut Sql, backend: Backend, ws: i64, kind: &'static str, id_col: &'static str, text: &str) {
+pub(crate) fn push_contains(
+    q: &mut Sql,
+    backend: Backend,
+    ws: i64,
+    kind: &'static str,
+    id_col: &'static str,
+    text: &str,
+) {
     let text = text.trim();
-    q.push(" AND ").push(id_col).push(" IN (SELECT d.object_id FROM search_docs d WHERE d.kind = ").bind(kind);
+    q.push(" AND ")
+        .push(id_col)
+        .push(" IN (SELECT d.object_id FROM search_docs d WHERE d.kind = ")
+        .bind(kind);
     q.push(" AND d.workspace_id = ").bind(ws);
     match backend {
         Backend::Sqlite if text.chars().count() >= 3 => {
             let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-            q.push(" AND d.id IN (SELECT rowid FROM search_docs_tri WHERE search_docs_tri MATCH ").bind(phrase).push("))");
+            q.push(" AND d.id IN (SELECT rowid FROM search_docs_tri WHERE search_docs_tri MATCH ")
+                .bind(phrase)
+                .push("))");
         }
         Backend::Sqlite => {
-            q.push(" AND (d.title || ' ' || d.body) LIKE ").bind(like_pattern(text)).push(" ESCAPE '\\')");
+            q.push(" AND (d.title || ' ' || d.body) LIKE ")
+                .bind(like_pattern(text))
+                .push(" ESCAPE '\\')");
         }
         Backend::Postgres => {
-            q.push(" AND (d.title || ' ' || d.body) ILIKE ").bind(like_pattern(text)).push(" ESCAPE '\\')");
+            q.push(" AND (d.title || ' ' || d.body) ILIKE ")
+                .bind(like_pattern(text))
+                .push(" ESCAPE '\\')");
         }
     }
 }

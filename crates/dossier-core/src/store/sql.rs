@@ -70,7 +70,10 @@ fn bind_err(e: impl std::fmt::Display) -> Error {
 
 impl Sql {
     pub fn new(text: &'static str) -> Self {
-        Sql { text: text.to_owned(), args: Vec::new() }
+        Sql {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
     }
     /// Appends SQL text.
     pub fn push(&mut self, text: &'static str) -> &mut Self {
@@ -150,23 +153,58 @@ impl Sql {
     {
         let text = sqlx::AssertSqlSafe(self.text.clone());
         Ok(match ex.into() {
-            Ex::Db(Db::Sqlite(s)) => sqlx::query_as_with(text, self.sqlite_args()?).fetch_all(&s.read).await?,
-            Ex::Db(Db::Postgres(p)) => sqlx::query_as_with(text, self.pg_args()?).fetch_all(p).await?,
-            Ex::Tx(Tx::Sqlite(c)) => sqlx::query_as_with(text, self.sqlite_args()?).fetch_all(&mut **c).await?,
-            Ex::Tx(Tx::Postgres(c)) => sqlx::query_as_with(text, self.pg_args()?).fetch_all(&mut **c).await?,
+            Ex::Db(Db::Sqlite(s)) => {
+                sqlx::query_as_with(text, self.sqlite_args()?)
+                    .fetch_all(&s.read)
+                    .await?
+            }
+            Ex::Db(Db::Postgres(p)) => {
+                sqlx::query_as_with(text, self.pg_args()?)
+                    .fetch_all(p)
+                    .await?
+            }
+            Ex::Tx(Tx::Sqlite(c)) => {
+                sqlx::query_as_with(text, self.sqlite_args()?)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+            Ex::Tx(Tx::Postgres(c)) => {
+                sqlx::query_as_with(text, self.pg_args()?)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
         })
     }
 
-    pub async fn fetch_optional<'a, 'c: 'a, R>(&self, ex: impl Into<Ex<'a, 'c>>) -> Result<Option<R>>
+    pub async fn fetch_optional<'a, 'c: 'a, R>(
+        &self,
+        ex: impl Into<Ex<'a, 'c>>,
+    ) -> Result<Option<R>>
     where
         R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
         let text = sqlx::AssertSqlSafe(self.text.clone());
         Ok(match ex.into() {
-            Ex::Db(Db::Sqlite(s)) => sqlx::query_as_with(text, self.sqlite_args()?).fetch_optional(&s.read).await?,
-            Ex::Db(Db::Postgres(p)) => sqlx::query_as_with(text, self.pg_args()?).fetch_optional(p).await?,
-            Ex::Tx(Tx::Sqlite(c)) => sqlx::query_as_with(text, self.sqlite_args()?).fetch_optional(&mut **c).await?,
-            Ex::Tx(Tx::Postgres(c)) => sqlx::query_as_with(text, self.pg_args()?).fetch_optional(&mut **c).await?,
+            Ex::Db(Db::Sqlite(s)) => {
+                sqlx::query_as_with(text, self.sqlite_args()?)
+                    .fetch_optional(&s.read)
+                    .await?
+            }
+            Ex::Db(Db::Postgres(p)) => {
+                sqlx::query_as_with(text, self.pg_args()?)
+                    .fetch_optional(p)
+                    .await?
+            }
+            Ex::Tx(Tx::Sqlite(c)) => {
+                sqlx::query_as_with(text, self.sqlite_args()?)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+            Ex::Tx(Tx::Postgres(c)) => {
+                sqlx::query_as_with(text, self.pg_args()?)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
         })
     }
 
@@ -174,15 +212,23 @@ impl Sql {
     where
         R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        self.fetch_optional(ex).await?.ok_or_else(|| Error::internal("a query that must return a row returned none"))
+        self.fetch_optional(ex)
+            .await?
+            .ok_or_else(|| Error::internal("a query that must return a row returned none"))
     }
 
     /// Runs a statement in a write transaction; returns the rows affected.
     pub async fn execute(&self, tx: &mut Tx<'_>) -> Result<u64> {
         let text = sqlx::AssertSqlSafe(self.text.clone());
         Ok(match tx {
-            Tx::Sqlite(c) => sqlx::query_with(text, self.sqlite_args()?).execute(&mut **c).await?.rows_affected(),
-            Tx::Postgres(c) => sqlx::query_with(text, self.pg_args()?).execute(&mut **c).await?.rows_affected(),
+            Tx::Sqlite(c) => sqlx::query_with(text, self.sqlite_args()?)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(c) => sqlx::query_with(text, self.pg_args()?)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
         })
     }
 }
@@ -194,8 +240,15 @@ mod tests {
     #[test]
     fn numbers_placeholders_in_order() {
         let mut q = Sql::new("SELECT 1 FROM t WHERE a = ");
-        q.bind(5i64).push(" AND b IN ").bind_list(["x", "y"]).push(" AND c = ").bind(Some(true));
-        assert_eq!(q.text(), "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3) AND c = $4");
+        q.bind(5i64)
+            .push(" AND b IN ")
+            .bind_list(["x", "y"])
+            .push(" AND c = ")
+            .bind(Some(true));
+        assert_eq!(
+            q.text(),
+            "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3) AND c = $4"
+        );
         assert_eq!(q.arg_count(), 4);
         assert_eq!(q.args[1], Arg::Text(Some("x".into())));
     }

@@ -38,7 +38,13 @@ pub(crate) struct MemberRow {
 
 const COLS: &str = "SELECT id, uuid, name, description, is_default, created_at FROM workspaces";
 
-pub(crate) async fn insert(tx: &mut Tx<'_>, name: &str, description: Option<&str>, is_default: bool, now: i64) -> Result<(i64, Uuid)> {
+pub(crate) async fn insert(
+    tx: &mut Tx<'_>,
+    name: &str,
+    description: Option<&str>,
+    is_default: bool,
+    now: i64,
+) -> Result<(i64, Uuid)> {
     let uuid = new_uuid();
     let (id,): (i64,) = Sql::new(
         "INSERT INTO workspaces (uuid, name, is_default, description, settings, created_at, updated_at) \
@@ -54,19 +60,27 @@ pub(crate) async fn insert(tx: &mut Tx<'_>, name: &str, description: Option<&str
     Ok((id, uuid))
 }
 
-pub(crate) async fn by_uuid<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, uuid: Uuid) -> Result<Option<WorkspaceRow>> {
+pub(crate) async fn by_uuid<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    uuid: Uuid,
+) -> Result<Option<WorkspaceRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE uuid = ").bind(uuid);
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn by_name<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, name: &str) -> Result<Option<WorkspaceRow>> {
+pub(crate) async fn by_name<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    name: &str,
+) -> Result<Option<WorkspaceRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE lower(name) = lower(").bind(name).push(")");
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn default_workspace<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>) -> Result<Option<WorkspaceRow>> {
+pub(crate) async fn default_workspace<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+) -> Result<Option<WorkspaceRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE is_default = TRUE");
     q.fetch_optional(ex).await
@@ -74,29 +88,43 @@ pub(crate) async fn default_workspace<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>) -> 
 
 /// Workspaces `user_id` belongs to, or every workspace (with the user's role where a member)
 /// when `all` is set.
-pub(crate) async fn list_for_user<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, user_id: i64, all: bool) -> Result<Vec<WorkspaceWithRole>> {
+pub(crate) async fn list_for_user<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    user_id: i64,
+    all: bool,
+) -> Result<Vec<WorkspaceWithRole>> {
     let mut q = Sql::new(
         "SELECT w.id, w.uuid, w.name, w.description, w.is_default, w.created_at, m.role FROM workspaces w ",
     );
     if all {
-        q.push("LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = ").bind(user_id);
+        q.push("LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = ")
+            .bind(user_id);
     } else {
-        q.push("JOIN memberships m ON m.workspace_id = w.id AND m.user_id = ").bind(user_id);
+        q.push("JOIN memberships m ON m.workspace_id = w.id AND m.user_id = ")
+            .bind(user_id);
     }
     q.push(" ORDER BY w.name, w.id");
     q.fetch_all(ex).await
 }
 
-pub(crate) async fn role_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, user_id: i64) -> Result<Option<Role>> {
-    let row: Option<(i16,)> = Sql::new("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-        .arg(ws)
-        .arg(user_id)
-        .fetch_optional(ex)
-        .await?;
+pub(crate) async fn role_of<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    user_id: i64,
+) -> Result<Option<Role>> {
+    let row: Option<(i16,)> =
+        Sql::new("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .arg(ws)
+            .arg(user_id)
+            .fetch_optional(ex)
+            .await?;
     Ok(row.and_then(|(r,)| Role::from_ordinal(r)))
 }
 
-pub(crate) async fn first_membership<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, user_id: i64) -> Result<Option<(i64, Uuid, i16)>> {
+pub(crate) async fn first_membership<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    user_id: i64,
+) -> Result<Option<(i64, Uuid, i16)>> {
     Sql::new(
         "SELECT w.id, w.uuid, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id \
          WHERE m.user_id = $1 ORDER BY w.id LIMIT 1",
@@ -106,7 +134,13 @@ pub(crate) async fn first_membership<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, user
     .await
 }
 
-pub(crate) async fn set_member(tx: &mut Tx<'_>, ws: i64, user_id: i64, role: Role, now: i64) -> Result<()> {
+pub(crate) async fn set_member(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    user_id: i64,
+    role: Role,
+    now: i64,
+) -> Result<()> {
     Sql::new(
         "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role",
@@ -121,19 +155,27 @@ pub(crate) async fn set_member(tx: &mut Tx<'_>, ws: i64, user_id: i64, role: Rol
 }
 
 pub(crate) async fn remove_member(tx: &mut Tx<'_>, ws: i64, user_id: i64) -> Result<u64> {
-    Sql::new("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2").arg(ws).arg(user_id).execute(tx).await
+    Sql::new("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+        .arg(ws)
+        .arg(user_id)
+        .execute(tx)
+        .await
 }
 
 pub(crate) async fn count_admins(tx: &mut Tx<'_>, ws: i64) -> Result<i64> {
-    let (n,): (i64,) = Sql::new("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = $2")
-        .arg(ws)
-        .arg(Role::Admin.ordinal())
-        .fetch_one(tx)
-        .await?;
+    let (n,): (i64,) =
+        Sql::new("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = $2")
+            .arg(ws)
+            .arg(Role::Admin.ordinal())
+            .fetch_one(tx)
+            .await?;
     Ok(n)
 }
 
-pub(crate) async fn members<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64) -> Result<Vec<MemberRow>> {
+pub(crate) async fn members<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+) -> Result<Vec<MemberRow>> {
     Sql::new(
         "SELECT u.uuid AS user_uuid, u.login, u.name, m.role, m.created_at FROM memberships m \
          JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.deleted_at IS NULL ORDER BY u.login",
