@@ -1,0 +1,377 @@
+//! `/api/v1/cases`: CRUD, filters, sorting and keyset paging, optimistic concurrency, audit.
+
+use dossier_core::Backend;
+use serde_json::{Value, json};
+
+use crate::{both, harness::TestApp};
+
+both!(
+    create_get_update_delete,
+    list_filters_and_pages,
+    stale_version_conflicts,
+    close_and_reopen,
+    activity_trail
+);
+
+async fn create_get_update_delete(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (uid, _) = app.member("alice", "analyst").await;
+    let c = app
+        .admin(
+            "POST",
+            "/api/v1/cases",
+            Some(json!({
+                "title": "  Phishing wave  ", "description": "Lure impersonating payroll", "severity": "high",
+                "priority": "critical", "tlp": "red", "pap": "green", "tags": ["phishing", "Email", "phishing"],
+                "assignee": uid, "external_ref": "SOC-1", "external_link": "https://ticket.example.org/1",
+                "occurred_at": "2026-01-02T03:04:05Z", "custom": {"vip": true}
+            })),
+        )
+        .await
+        .expect(201);
+    let v = c.json();
+    assert_eq!(v["number"], 1);
+    assert_eq!(v["title"], "Phishing wave");
+    assert_eq!(v["status"], "new");
+    assert_eq!(
+        v["state"],
+        json!({"id": 3, "code": "open", "label": "Open"})
+    );
+    assert_eq!(v["severity"], "high");
+    assert_eq!(v["priority"], "critical");
+    assert_eq!(v["tlp"], "red");
+    assert_eq!(v["pap"], "green");
+    assert_eq!(v["tags"], json!(["phishing", "Email"]));
+    assert_eq!(v["assignee"]["login"], "alice");
+    assert_eq!(v["external_ref"], "SOC-1");
+    assert_eq!(v["occurred_at"], "2026-01-02T03:04:05.000000Z");
+    assert_eq!(v["custom"], json!({"vip": true}));
+    assert_eq!(v["created_by"]["login"], "admin");
+    assert_eq!(v["version"], 1);
+    assert_eq!(c.header("etag"), Some("\"1\""));
+    let id = v["id"].as_str().unwrap().to_owned();
+
+    // By number and by UUID.
+    let by_num = app.admin("GET", "/api/v1/cases/1", None).await.expect(200);
+    let by_id = app
+        .admin("GET", &format!("/api/v1/cases/{id}"), None)
+        .await
+        .expect(200);
+    assert_eq!(by_num.body, by_id.body);
+
+    let u = app
+        .admin("PATCH", "/api/v1/cases/1", Some(json!({"title": "Phishing wave (payroll)", "tags": ["email"], "assignee": null, "version": 1})))
+        .await
+        .expect(200);
+    assert_eq!(u.body["title"], "Phishing wave (payroll)");
+    assert_eq!(
+        u.body["tags"],
+        json!(["Email"]),
+        "a tag keeps the workspace's first spelling"
+    );
+    assert_eq!(u.body["assignee"], Value::Null);
+    assert_eq!(u.body["version"], 2);
+    assert_eq!(u.body["severity"], "high", "untouched fields stay");
+
+    // A no-op update does not bump the version.
+    let same = app
+        .admin(
+            "PATCH",
+            "/api/v1/cases/1",
+            Some(json!({"title": "Phishing wave (payroll)"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(same.body["version"], 2);
+
+    app.admin("DELETE", &format!("/api/v1/cases/{id}"), None)
+        .await
+        .expect(204);
+    app.admin("GET", "/api/v1/cases/1", None).await.expect(404);
+    app.admin("DELETE", "/api/v1/cases/1", None)
+        .await
+        .expect(404);
+    // Numbers are never reused.
+    let next = app
+        .admin("POST", "/api/v1/cases", Some(json!({"title": "Next"})))
+        .await
+        .expect(201);
+    assert_eq!(next.body["number"], 2);
+}
+
+async fn list_filters_and_pages(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (uid, _) = app.member("bob", "analyst").await;
+    let sev = ["low", "medium", "high", "critical"];
+    for i in 0..23 {
+        let mut body = json!({"title": format!("Case {i}"), "severity": sev[i % 4], "tags": [format!("t{}", i % 3)]});
+        if i % 5 == 0 {
+            body["assignee"] = json!(uid);
+        }
+        if i == 7 {
+            body["description"] = json!("beacon to evil.example.com seen");
+        }
+        app.admin("POST", "/api/v1/cases", Some(body))
+            .await
+            .expect(201);
+    }
+    // Default sort: newest first; walk every page.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/cases?limit=5&cursor={c}"),
+            None => "/api/v1/cases?limit=5&count=true".to_owned(),
+        };
+        let r = app.admin("GET", &path, None).await.expect(200);
+        if cursor.is_none() {
+            assert_eq!(r.body["total"], 23);
+        }
+        for it in r.body["items"].as_array().unwrap() {
+            seen.push(it["number"].as_i64().unwrap());
+        }
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, (1..=23).rev().collect::<Vec<_>>());
+
+    // Sorted by severity ascending, paged: every case once, severities non-decreasing.
+    let mut sevs = Vec::new();
+    let mut cursor: Option<String> = None;
+    let rank = |s: &str| sev.iter().position(|x| *x == s).unwrap();
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/cases?sort=severity&order=asc&limit=4&cursor={c}"),
+            None => "/api/v1/cases?sort=severity&order=asc&limit=4".to_owned(),
+        };
+        let r = app.admin("GET", &path, None).await.expect(200);
+        for it in r.body["items"].as_array().unwrap() {
+            sevs.push(rank(it["severity"].as_str().unwrap()));
+        }
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(sevs.len(), 23);
+    assert!(sevs.windows(2).all(|w| w[0] <= w[1]));
+
+    let count = |r: &crate::harness::Resp| r.body["items"].as_array().unwrap().len();
+    let r = app
+        .admin("GET", "/api/v1/cases?severity=critical,low&limit=200", None)
+        .await
+        .expect(200);
+    assert_eq!(count(&r), 11);
+    let r = app
+        .admin(
+            "GET",
+            "/api/v1/cases?severity=critical&severity=low&limit=200",
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(count(&r), 11);
+    let r = app
+        .admin("GET", &format!("/api/v1/cases?assignee={uid}"), None)
+        .await
+        .expect(200);
+    assert_eq!(count(&r), 5);
+    let r = app
+        .admin("GET", "/api/v1/cases?assignee=none&limit=200", None)
+        .await
+        .expect(200);
+    assert_eq!(count(&r), 18);
+    let r = app
+        .admin("GET", "/api/v1/cases?tags=T1&limit=200", None)
+        .await
+        .expect(200);
+    assert_eq!(count(&r), 8, "tags match case-insensitively");
+    let r = app
+        .admin("GET", "/api/v1/cases?q=EVIL.example", None)
+        .await
+        .expect(200);
+    assert_eq!(count(&r), 1);
+    assert_eq!(r.body["items"][0]["number"], 8);
+    let r = app
+        .admin("GET", "/api/v1/cases?q=Case%2012", None)
+        .await
+        .expect(200);
+    assert_eq!(count(&r), 1);
+    let r = app
+        .admin("GET", "/api/v1/cases?status=closed", None)
+        .await
+        .expect(200);
+    assert_eq!(count(&r), 0);
+    let r = app
+        .admin(
+            "GET",
+            "/api/v1/cases?created_after=2000-01-01T00:00:00Z&created_before=2000-01-02T00:00:00Z",
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(count(&r), 0);
+    let r = app
+        .admin("GET", "/api/v1/cases?sort=number&order=asc&limit=3", None)
+        .await
+        .expect(200);
+    let nums: Vec<i64> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(nums, vec![1, 2, 3]);
+}
+
+async fn stale_version_conflicts(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    app.admin("POST", "/api/v1/cases", Some(json!({"title": "Race"})))
+        .await
+        .expect(201);
+    app.admin(
+        "PATCH",
+        "/api/v1/cases/1",
+        Some(json!({"severity": "low", "version": 1})),
+    )
+    .await
+    .expect(200);
+    let stale = app
+        .admin(
+            "PATCH",
+            "/api/v1/cases/1",
+            Some(json!({"severity": "critical", "version": 1})),
+        )
+        .await
+        .expect(409);
+    assert_eq!(stale.body["code"], "conflict");
+    assert_eq!(
+        stale.header("content-type"),
+        Some("application/problem+json")
+    );
+    // If-Match carries the version too.
+    let h = [
+        (
+            "authorization",
+            format!("Bearer {}", crate::harness::ADMIN_KEY),
+        ),
+        ("if-match", "\"1\"".to_owned()),
+    ];
+    let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call(
+        "PATCH",
+        "/api/v1/cases/1",
+        &hs,
+        Some(r#"{"severity":"critical"}"#),
+    )
+    .await
+    .expect(409);
+    let h2 = [
+        (
+            "authorization",
+            format!("Bearer {}", crate::harness::ADMIN_KEY),
+        ),
+        ("if-match", "\"2\"".to_owned()),
+    ];
+    let hs2: Vec<(&str, &str)> = h2.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let ok = app
+        .call(
+            "PATCH",
+            "/api/v1/cases/1",
+            &hs2,
+            Some(r#"{"severity":"critical"}"#),
+        )
+        .await
+        .expect(200);
+    assert_eq!(ok.body["severity"], "critical");
+    assert_eq!(ok.body["version"], 3);
+}
+
+async fn close_and_reopen(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    app.admin("POST", "/api/v1/cases", Some(json!({"title": "Lifecycle"})))
+        .await
+        .expect(201);
+    let c = app
+        .admin("PATCH", "/api/v1/cases/1", Some(json!({"status": "closed", "resolution": "false_positive", "closing_note": "benign"})))
+        .await
+        .expect(200);
+    assert_eq!(c.body["status"], "closed");
+    assert_eq!(c.body["state"]["id"], 9);
+    assert_eq!(c.body["resolution"], "false_positive");
+    assert!(c.body["closed_at"].is_string());
+    let r = app
+        .admin(
+            "PATCH",
+            "/api/v1/cases/1",
+            Some(json!({"status": "in_progress"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["state"]["code"], "in_progress");
+    assert_eq!(r.body["closed_at"], Value::Null);
+    let listed = app
+        .admin("GET", "/api/v1/cases?status=in_progress", None)
+        .await
+        .expect(200);
+    assert_eq!(listed.body["items"][0]["number"], 1);
+}
+
+async fn activity_trail(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    app.admin(
+        "POST",
+        "/api/v1/cases",
+        Some(json!({"title": "Audited", "severity": "low"})),
+    )
+    .await
+    .expect(201);
+    app.admin(
+        "PATCH",
+        "/api/v1/cases/1",
+        Some(json!({"severity": "high", "title": "Audited case"})),
+    )
+    .await
+    .expect(200);
+    let a = app
+        .admin("GET", "/api/v1/cases/1/activity", None)
+        .await
+        .expect(200);
+    let items = a.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{items:?}");
+    let sev = items.iter().find(|i| i["field"] == "severity").unwrap();
+    assert_eq!(sev["old"], "low");
+    assert_eq!(sev["new"], "high");
+    assert_eq!(sev["actor"]["login"], "admin");
+    assert_eq!(sev["via"], "native");
+    assert!(sev["request_id"].is_string(), "request ids are recorded");
+    assert_eq!(items.last().unwrap()["action"], "create");
+    // Paging through the trail.
+    let p1 = app
+        .admin("GET", "/api/v1/cases/1/activity?limit=2", None)
+        .await
+        .expect(200);
+    assert_eq!(p1.body["items"].as_array().unwrap().len(), 2);
+    let c = p1.body["next_cursor"].as_str().unwrap();
+    let p2 = app
+        .admin(
+            "GET",
+            &format!("/api/v1/cases/1/activity?limit=2&cursor={c}"),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(p2.body["items"].as_array().unwrap().len(), 1);
+}
