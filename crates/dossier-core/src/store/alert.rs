@@ -421,7 +421,7 @@ pub(crate) async fn count<'a, 'c: 'a>(
 }
 
 #[cfg(test)]
-pub(crate) fn list_sql(backend: Backend, f: &ListFilter, after: bool) -> String {
+pub(crate) fn list_sql(backend: Backend, f: &ListFilter, after: bool) -> Sql {
     let mut q = Sql::new(SELECT);
     push_filters(&mut q, backend, 1, f);
     if after {
@@ -429,5 +429,5 @@ pub(crate) fn list_sql(backend: Backend, f: &ListFilter, after: bool) -> String 
     }
     push_order(&mut q, SORT, true);
     q.push(" LIMIT 51");
-    q.text().to_owned()
+    q
 }

@@ -374,7 +374,7 @@ pub(crate) fn list_sql(
     sort: CaseSort,
     descending: bool,
     after: bool,
-) -> String {
+) -> Sql {
     let cols = sort_columns(sort);
     let mut q = Sql::new(SELECT);
     push_filters(&mut q, backend, 1, f);
@@ -383,7 +383,7 @@ pub(crate) fn list_sql(
     }
     push_order(&mut q, cols, descending);
     q.push(" LIMIT 51");
-    q.text().to_owned()
+    q
 }
 
 /// Links an alert to a case.

@@ -31,6 +31,8 @@ pub(crate) mod comment;
 pub(crate) mod credential;
 pub(crate) mod search;
 pub(crate) mod term;
+#[cfg(test)]
+mod tests;
 pub(crate) mod user;
 pub(crate) mod workspace;
 

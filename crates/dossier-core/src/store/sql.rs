@@ -75,6 +75,14 @@ impl Sql {
             args: Vec::new(),
         }
     }
+    /// Test-only: the same query behind a prefix such as `EXPLAIN `.
+    #[cfg(test)]
+    pub fn prefixed(&self, prefix: &str) -> Sql {
+        Sql {
+            text: format!("{prefix}{}", self.text),
+            args: self.args.clone(),
+        }
+    }
     /// Appends SQL text.
     pub fn push(&mut self, text: &'static str) -> &mut Self {
         self.text.push_str(text);
