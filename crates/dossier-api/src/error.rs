@@ -1,5 +1,6 @@
-//! Native error rendering: RFC 9457 problem JSON with a machine-readable `code`, per-field
-//! errors for validation, and the request id. A 500 never carries its cause.
+//! Native error rendering: RFC 9457 problem JSON with a machine-readable `code` and per-field
+//! errors for validation; the request id travels in the `X-Request-Id` header. A 500 never
+//! carries its cause.
 
 use axum::{
     http::{HeaderValue, StatusCode, header},

@@ -11,73 +11,111 @@ use uuid::Uuid;
 
 use crate::{error::ApiError, state::AppState};
 
-/// A JSON body. Malformed JSON is a 400; well-formed JSON of the wrong shape is a 422 naming
-/// the field (`tags[2]: invalid type: integer, expected a string`); too large is a 413.
+/// A JSON object body. Malformed JSON is a 400; well-formed JSON of the wrong shape is a 422
+/// naming the field (`tags[2]: invalid type: integer, expected a string`); too large is a 413;
+/// a Content-Type other than JSON is a 415.
 pub struct JsonBody<T>(pub T);
+
+/// Like [`JsonBody`], but an empty body stands for `T::default()`.
+pub struct OptionalJsonBody<T>(pub T);
+
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+        if !(ct.starts_with("application/json") || ct.contains("+json")) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the body must be JSON (Content-Type: application/json)",
+            ));
+        }
+    }
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
+        } else {
+            ApiError::bad_request("unreadable_body", format!("the request body could not be read: {e}"))
+        }
+    })
+}
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
-            let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
-            if !(ct.starts_with("application/json") || ct.contains("+json")) {
-                return Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "the body must be JSON (Content-Type: application/json)",
-                ));
-            }
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "the request body is too large",
-                )
-            } else {
-                ApiError::bad_request(
-                    "unreadable_body",
-                    format!("the request body could not be read: {e}"),
-                )
-            }
-        })?;
+        let bytes = body_bytes(req, state).await?;
         parse_json(&bytes).map(JsonBody)
     }
 }
 
-/// Deserializes JSON, reporting the path of the first bad field.
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(req, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        parse_json(&bytes).map(OptionalJsonBody)
+    }
+}
+
+/// Whether the JSON text holds a `\u0000` escape (a NUL character in some string).
+fn has_nul_escape(bytes: &[u8]) -> bool {
+    let mut backslashes = 0usize;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\\' {
+            backslashes += 1;
+            continue;
+        }
+        if *b == b'u' && backslashes % 2 == 1 && bytes.get(i + 1..i + 5) == Some(b"0000") {
+            return true;
+        }
+        backslashes = 0;
+    }
+    false
+}
+
+/// Deserializes a JSON object, reporting the path of the first bad field. Every problem is a
+/// 4xx: 400 for text that is not JSON, 422 for JSON of the wrong shape.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request(
-            "malformed_json",
-            "the request body is empty; a JSON object is expected",
-        ));
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    match first {
+        None => {
+            return Err(ApiError::bad_request("malformed_json", "the request body is empty; a JSON object is expected"));
+        }
+        Some(b'{') => {}
+        Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() => {
+            return Err(ApiError::field("body", "invalid", "body: expected a JSON object"));
+        }
+        Some(_) => {}
+    }
+    if has_nul_escape(bytes) {
+        return Err(ApiError::field("body", "invalid", "text must not contain NUL (\\u0000) characters"));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Ok(v),
+    let result = serde_path_to_error::deserialize::<_, T>(&mut *de);
+    match result {
+        Ok(v) => match de.end() {
+            Ok(()) => Ok(v),
+            Err(e) => Err(ApiError::bad_request("malformed_json", format!("unexpected text after the JSON object: {e}"))),
+        },
         Err(err) => {
             let path = err.path().to_string();
             let inner = err.into_inner();
-            match inner.classify() {
-                serde_json::error::Category::Syntax
-                | serde_json::error::Category::Eof
-                | serde_json::error::Category::Io => Err(ApiError::bad_request(
-                    "malformed_json",
-                    format!("the body is not valid JSON: {inner}"),
-                )),
-                serde_json::error::Category::Data => {
-                    let field = if path == "." { "body".to_owned() } else { path };
-                    let msg = strip_position(&inner.to_string());
-                    Err(ApiError::field(
-                        field.clone(),
-                        "invalid",
-                        format!("{field}: {msg}"),
-                    ))
-                }
+            let syntax = matches!(
+                inner.classify(),
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io
+            );
+            // serde reports some type mismatches (a number for an enum) as syntax errors: if the
+            // text parses as JSON, the fault is the shape, not the syntax.
+            if syntax && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() {
+                return Err(ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {inner}")));
             }
+            let field = if path == "." || path.is_empty() { "body".to_owned() } else { path };
+            let msg = strip_position(&inner.to_string());
+            let msg = if syntax { format!("unexpected value type ({msg})") } else { msg };
+            Err(ApiError::field(field.clone(), "invalid", format!("{field}: {msg}")))
         }
     }
 }
@@ -154,10 +192,7 @@ pub struct Auth(pub Actor);
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let ws = match parts.headers.get("x-dossier-workspace") {
             None => None,
             Some(v) => Some(
@@ -178,23 +213,13 @@ impl FromRequestParts<AppState> for Auth {
 
 /// Parses an object id from a path segment: a number or a UUID.
 pub fn key(raw: &str, what: &str) -> Result<Key, ApiError> {
-    Key::parse(raw).ok_or_else(|| {
-        ApiError::field(
-            "id",
-            "invalid_id",
-            format!("`{raw}` is not a {what} number or UUID"),
-        )
-    })
+    Key::parse(raw)
+        .ok_or_else(|| ApiError::field("id", "invalid_id", format!("`{raw}` is not a {what} number or UUID")))
 }
 
 pub fn uuid(raw: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw.trim()).map_err(|_| {
-        ApiError::field(
-            "id",
-            "invalid_id",
-            format!("`{raw}` is not a valid {what} UUID"),
-        )
-    })
+    Uuid::parse_str(raw.trim())
+        .map_err(|_| ApiError::field("id", "invalid_id", format!("`{raw}` is not a valid {what} UUID")))
 }
 
 /// Query-string access that accepts repeated keys and comma lists.
@@ -209,11 +234,7 @@ impl QueryMap {
         )
     }
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
     /// All values of `key`, comma lists split, blanks dropped.
     pub fn list(&self, key: &str) -> Vec<String> {
@@ -227,26 +248,21 @@ impl QueryMap {
     }
     /// Rejects keys the route does not know, so a typo is not silently ignored.
     pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
-        for (k, _) in &self.0 {
+        for (k, v) in &self.0 {
+            if k.contains('\0') || v.contains('\0') {
+                return Err(ApiError::field(k.clone(), "invalid", "query values must not contain NUL characters"));
+            }
             if !allowed.contains(&k.as_str()) {
                 return Err(ApiError::field(
                     k.clone(),
                     "unknown_parameter",
-                    format!(
-                        "unknown query parameter `{k}`; accepted: {}",
-                        allowed.join(", ")
-                    ),
+                    format!("unknown query parameter `{k}`; accepted: {}", allowed.join(", ")),
                 ));
             }
         }
         Ok(())
     }
-    pub fn enums<T>(
-        &self,
-        key: &str,
-        parse: impl Fn(&str) -> Option<T>,
-        names: &str,
-    ) -> Result<Vec<T>, ApiError> {
+    pub fn enums<T>(&self, key: &str, parse: impl Fn(&str) -> Option<T>, names: &str) -> Result<Vec<T>, ApiError> {
         self.list(key)
             .iter()
             .map(|v| {
@@ -260,18 +276,14 @@ impl QueryMap {
             })
             .collect()
     }
-    pub fn int<T: std::str::FromStr>(
-        &self,
-        key: &str,
-        min: i64,
-        max: i64,
-    ) -> Result<Option<T>, ApiError> {
+    pub fn int<T: std::str::FromStr>(&self, key: &str, min: i64, max: i64) -> Result<Option<T>, ApiError> {
         let Some(v) = self.get(key) else {
             return Ok(None);
         };
-        let n: i64 = v.trim().parse().map_err(|_| {
-            ApiError::field(key, "invalid", format!("{key}: `{v}` is not an integer"))
-        })?;
+        let n: i64 = v
+            .trim()
+            .parse()
+            .map_err(|_| ApiError::field(key, "invalid", format!("{key}: `{v}` is not an integer")))?;
         if n < min || n > max {
             return Err(ApiError::field(
                 key,
@@ -301,13 +313,7 @@ impl QueryMap {
             None => Ok(None),
             Some(v) => dossier_core::time::parse_rfc3339(v)
                 .map(Some)
-                .ok_or_else(|| {
-                    ApiError::field(
-                        key,
-                        "invalid",
-                        format!("{key}: `{v}` is not an RFC 3339 date-time"),
-                    )
-                }),
+                .ok_or_else(|| ApiError::field(key, "invalid", format!("{key}: `{v}` is not an RFC 3339 date-time"))),
         }
     }
 }

@@ -77,10 +77,7 @@ impl Metrics {
 
     pub fn render(&self, pool: Option<dossier_core::PoolStats>) -> String {
         let mut out = String::with_capacity(4096);
-        let _ = writeln!(
-            out,
-            "# HELP dossier_uptime_seconds Seconds since the process started."
-        );
+        let _ = writeln!(out, "# HELP dossier_uptime_seconds Seconds since the process started.");
         let _ = writeln!(out, "# TYPE dossier_uptime_seconds gauge");
         let _ = writeln!(
             out,
@@ -107,10 +104,7 @@ impl Metrics {
             out,
             "# HELP dossier_http_request_duration_seconds Request latency by method and route."
         );
-        let _ = writeln!(
-            out,
-            "# TYPE dossier_http_request_duration_seconds histogram"
-        );
+        let _ = writeln!(out, "# TYPE dossier_http_request_duration_seconds histogram");
         if let Ok(m) = self.latency.lock() {
             let mut rows: Vec<_> = m.iter().collect();
             rows.sort_by(|a, b| a.0.cmp(b.0));
@@ -141,10 +135,7 @@ impl Metrics {
             }
         }
         if let Some(p) = pool {
-            let _ = writeln!(
-                out,
-                "# HELP dossier_db_connections Database pool connections by state."
-            );
+            let _ = writeln!(out, "# HELP dossier_db_connections Database pool connections by state.");
             let _ = writeln!(out, "# TYPE dossier_db_connections gauge");
             let _ = writeln!(out, "dossier_db_connections{{state=\"idle\"}} {}", p.idle);
             let _ = writeln!(
@@ -152,10 +143,7 @@ impl Metrics {
                 "dossier_db_connections{{state=\"in_use\"}} {}",
                 p.size.saturating_sub(p.idle)
             );
-            let _ = writeln!(
-                out,
-                "# HELP dossier_db_connections_max Configured pool size."
-            );
+            let _ = writeln!(out, "# HELP dossier_db_connections_max Configured pool size.");
             let _ = writeln!(out, "# TYPE dossier_db_connections_max gauge");
             let _ = writeln!(out, "dossier_db_connections_max {}", p.max);
         }

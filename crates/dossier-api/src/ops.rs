@@ -20,10 +20,15 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.core.ready().await {
         Ok(version) => Json(json!({"status": "ready", "schema_version": version})).into_response(),
         Err(e) => {
+            // The cause goes to the log only: this endpoint needs no credentials.
             tracing::warn!(error = %e, "not ready");
+            let reason = match e {
+                dossier_core::Error::Unavailable(m) if m.contains("schema version") => "database schema out of date",
+                _ => "database unreachable",
+            };
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "reason": e.to_string()})),
+                Json(json!({"status": "unavailable", "reason": reason})),
             )
                 .into_response()
         }
@@ -62,9 +67,6 @@ pub async fn docs_script() -> Response {
         HeaderValue::from_static("text/javascript; charset=utf-8"),
     );
     h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
     res
 }

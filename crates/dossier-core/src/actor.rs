@@ -57,18 +57,14 @@ impl Actor {
         if self.role.can_write() {
             Ok(())
         } else {
-            Err(Error::Forbidden(
-                "your role in this workspace is read-only".into(),
-            ))
+            Err(Error::Forbidden("your role in this workspace is read-only".into()))
         }
     }
     pub fn require_admin(&self) -> Result<()> {
         if self.role.is_admin() || self.is_superuser {
             Ok(())
         } else {
-            Err(Error::Forbidden(
-                "this needs the admin role in this workspace".into(),
-            ))
+            Err(Error::Forbidden("this needs the admin role in this workspace".into()))
         }
     }
     pub fn require_superuser(&self) -> Result<()> {

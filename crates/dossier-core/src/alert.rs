@@ -13,9 +13,8 @@ use crate::{
     error::{Error, Problems, Result},
     ids::{Key, new_uuid},
     model::{
-        Activity, Alert, AlertFilter, AlertIngest, AlertPatch, BatchItem, BatchResult, Case,
-        NewAlert, Page, Pap, Priority, Resolution, Severity, StateRef, Status, Timestamp, Tlp,
-        alert_state,
+        Activity, Alert, AlertFilter, AlertIngest, AlertPatch, BatchItem, BatchResult, Case, NewAlert, Page, Pap,
+        Priority, Resolution, Severity, StateRef, Status, Timestamp, Tlp, alert_state,
     },
     paging,
     store::{
@@ -110,11 +109,7 @@ struct Prepared {
 fn prepare(p: &mut Problems, prefix: &str, a: NewAlert) -> Prepared {
     let f = |name: &str| format!("{prefix}{name}");
     p.text(&f("title"), &a.title, 1, validate::MAX_TITLE);
-    p.opt_text(
-        &f("description"),
-        a.description.as_deref(),
-        validate::MAX_DESCRIPTION,
-    );
+    p.opt_text(&f("description"), a.description.as_deref(), validate::MAX_DESCRIPTION);
     p.opt_text(&f("source"), a.source.as_deref(), 200);
     p.opt_text(&f("source_ref"), a.source_ref.as_deref(), 500);
     p.opt_text(&f("type"), a.alert_type.as_deref(), 100);
@@ -123,24 +118,13 @@ fn prepare(p: &mut Problems, prefix: &str, a: NewAlert) -> Prepared {
     let custom = validate::custom(p, &f("custom"), a.custom.as_ref());
     let count = a.count.unwrap_or(1);
     if !(1..=1_000_000).contains(&count) {
-        p.push(
-            f("count"),
-            "out_of_range",
-            "count must be between 1 and 1000000",
-        );
+        p.push(f("count"), "out_of_range", "count must be between 1 and 1000000");
     }
     if a.source_ref.as_deref().is_some_and(|r| r.trim().is_empty()) {
-        p.push(
-            f("source_ref"),
-            "required",
-            "source_ref must not be empty when given",
-        );
+        p.push(f("source_ref"), "required", "source_ref must not be empty when given");
     }
     let status = a.status.unwrap_or(Status::New);
-    let dedup = a
-        .source_ref
-        .as_deref()
-        .map(|r| dedup_key(a.source.as_deref(), r));
+    let dedup = a.source_ref.as_deref().map(|r| dedup_key(a.source.as_deref(), r));
     Prepared {
         insert: AlertInsert {
             uuid: new_uuid(),
@@ -180,16 +164,8 @@ struct Bump {
 
 /// Stores a batch: new alerts in multi-row inserts, repeats (against stored alerts or earlier in
 /// the same batch) counted. Returns, per input, (alert id, created).
-async fn ingest(
-    tx: &mut Tx<'_>,
-    audit: &Audit,
-    items: &[Prepared],
-    now: i64,
-) -> Result<Vec<(i64, bool)>> {
-    let keys: Vec<Vec<u8>> = items
-        .iter()
-        .filter_map(|p| p.insert.dedup_key.clone())
-        .collect();
+async fn ingest(tx: &mut Tx<'_>, audit: &Audit, items: &[Prepared], now: i64) -> Result<Vec<(i64, bool)>> {
+    let keys: Vec<Vec<u8>> = items.iter().filter_map(|p| p.insert.dedup_key.clone()).collect();
     let existing = if keys.is_empty() {
         HashMap::new()
     } else {
@@ -199,6 +175,8 @@ async fn ingest(
     enum Target {
         Stored(i64),
         New(usize),
+        /// A repeat, within this batch, of an alert this batch creates.
+        Repeat(usize),
     }
     let mut seen: HashMap<Vec<u8>, Target> = HashMap::new();
     let mut inserts: Vec<Prepared> = Vec::new();
@@ -206,15 +184,11 @@ async fn ingest(
     // Per input: index into `inserts` (new) or a stored id (repeat).
     let mut outcome: Vec<Target> = Vec::with_capacity(items.len());
     for it in items {
-        let target = it
-            .insert
-            .dedup_key
-            .as_ref()
-            .and_then(|k| match seen.get(k) {
-                Some(Target::Stored(id)) => Some(Target::Stored(*id)),
-                Some(Target::New(i)) => Some(Target::New(*i)),
-                None => existing.get(k).map(|id| Target::Stored(*id)),
-            });
+        let target = it.insert.dedup_key.as_ref().and_then(|k| match seen.get(k) {
+            Some(Target::Stored(id)) => Some(Target::Stored(*id)),
+            Some(Target::New(i) | Target::Repeat(i)) => Some(Target::New(*i)),
+            None => existing.get(k).map(|id| Target::Stored(*id)),
+        });
         match target {
             Some(Target::Stored(id)) => {
                 let b = bumps.entry(id).or_insert_with(|| Bump {
@@ -239,12 +213,9 @@ async fn ingest(
                 }
                 outcome.push(Target::Stored(id));
             }
-            Some(Target::New(i)) => {
+            Some(Target::New(i) | Target::Repeat(i)) => {
                 let first = &mut inserts[i];
-                first.insert.occurrences = first
-                    .insert
-                    .occurrences
-                    .saturating_add(it.insert.occurrences);
+                first.insert.occurrences = first.insert.occurrences.saturating_add(it.insert.occurrences);
                 first.insert.title = it.insert.title.clone();
                 if let Some(d) = &it.description_given {
                     first.insert.description = d.clone();
@@ -257,7 +228,7 @@ async fn ingest(
                         first.tags.push(t.clone());
                     }
                 }
-                outcome.push(Target::New(i));
+                outcome.push(Target::Repeat(i));
             }
             None => {
                 if let Some(k) = &it.insert.dedup_key {
@@ -314,49 +285,35 @@ async fn ingest(
     }
     let mut entries: Vec<Entry> = rows_entries(&inserts, &ids_by_index);
     for b in bumps.values() {
-        store::alert::bump(
-            tx,
-            b.id,
-            b.count,
-            &b.title,
-            b.description.as_deref(),
-            b.severity,
-            now,
-        )
-        .await?;
+        store::alert::bump(tx, b.id, b.count, &b.title, b.description.as_deref(), b.severity, now).await?;
         if !b.tags.is_empty() {
-            store::term::set_tags(
-                tx,
-                Owner::Alert,
-                audit.ws,
-                &[(b.id, b.tags.clone())],
-                now,
-                false,
-            )
-            .await?;
+            store::term::set_tags(tx, Owner::Alert, audit.ws, &[(b.id, b.tags.clone())], now, false).await?;
         }
-        if let Some(r) = store::alert::get_many(&mut *tx, &[b.id])
+        let r = store::alert::get_many(&mut *tx, &[b.id])
             .await?
             .into_iter()
             .next()
-        {
-            store::search::upsert(
-                tx,
-                &store::search::Doc {
-                    ws: audit.ws,
-                    kind: "alert",
-                    object_id: r.id,
-                    case_id: None,
-                    title: &r.title,
-                    body: &r.description,
-                },
-                now,
-            )
-            .await?;
-        }
+            .ok_or(Error::not_found("alert"))?;
+        store::search::upsert(
+            tx,
+            &store::search::Doc {
+                ws: audit.ws,
+                kind: "alert",
+                object_id: r.id,
+                case_id: None,
+                title: &r.title,
+                body: &r.description,
+            },
+            now,
+        )
+        .await?;
         entries.push(
-            Entry::bare("alert", Some(b.id), "repeat")
-                .change("occurrences", None, Some(b.count.to_string()))
+            Entry::new("alert", r.id, r.uuid, "repeat")
+                .change(
+                    "occurrences",
+                    Some((r.occurrences - b.count).to_string()),
+                    Some(r.occurrences.to_string()),
+                )
                 .message(format!("received again {} time(s)", b.count)),
         );
     }
@@ -366,6 +323,7 @@ async fn ingest(
         .map(|t| match t {
             Target::Stored(id) => (id, false),
             Target::New(i) => (ids_by_index.get(i).copied().unwrap_or_default(), true),
+            Target::Repeat(i) => (ids_by_index.get(i).copied().unwrap_or_default(), false),
         })
         .collect())
 }
@@ -395,10 +353,7 @@ impl Core {
                 Box::pin(async move {
                     let now = now_us();
                     let out = ingest(tx, &audit, &items, now).await?;
-                    let (id, created) = out
-                        .first()
-                        .copied()
-                        .ok_or_else(|| Error::internal("empty ingest"))?;
+                    let (id, created) = out.first().copied().ok_or_else(|| Error::internal("empty ingest"))?;
                     let row = store::alert::get_many(&mut *tx, &[id])
                         .await?
                         .into_iter()
@@ -448,8 +403,7 @@ impl Core {
                     ids.sort_unstable();
                     ids.dedup();
                     let rows = store::alert::get_many(&mut *tx, &ids).await?;
-                    let by_id: HashMap<i64, (Uuid, i64)> =
-                        rows.iter().map(|r| (r.id, (r.uuid, r.seq))).collect();
+                    let by_id: HashMap<i64, (Uuid, i64)> = rows.iter().map(|r| (r.id, (r.uuid, r.seq))).collect();
                     let mut result = BatchResult {
                         created: 0,
                         deduplicated: 0,
@@ -475,13 +429,7 @@ impl Core {
     }
 
     pub async fn get_alert(&self, actor: &Actor, key: Key) -> Result<Alert> {
-        load(
-            Ex::Db(&self.db),
-            actor.workspace_id.0,
-            actor.workspace_uuid,
-            key,
-        )
-        .await
+        load(Ex::Db(&self.db), actor.workspace_id.0, actor.workspace_uuid, key).await
     }
 
     pub async fn list_alerts(&self, actor: &Actor, f: AlertFilter) -> Result<Page<Alert>> {
@@ -504,8 +452,7 @@ impl Core {
         };
         let ws = actor.workspace_id.0;
         let backend = self.db.backend();
-        let mut rows =
-            store::alert::list(&self.db, backend, ws, &filter, after.as_deref(), limit).await?;
+        let mut rows = store::alert::list(&self.db, backend, ws, &filter, after.as_deref(), limit).await?;
         let more = paging::trim(&mut rows, limit);
         let next_cursor = if more {
             rows.last().map(|r| paging::encode(&[r.created_at, r.id]))
@@ -543,15 +490,8 @@ impl Core {
         if let Some(t) = &patch.title {
             p.text("title", t, 1, validate::MAX_TITLE);
         }
-        p.opt_text(
-            "description",
-            patch.description.as_deref(),
-            validate::MAX_DESCRIPTION,
-        );
-        let tags = patch
-            .tags
-            .as_ref()
-            .map(|t| validate::tags(&mut p, "tags", t));
+        p.opt_text("description", patch.description.as_deref(), validate::MAX_DESCRIPTION);
+        let tags = patch.tags.as_ref().map(|t| validate::tags(&mut p, "tags", t));
         let custom = patch
             .custom
             .as_ref()
@@ -572,7 +512,9 @@ impl Core {
                 Box::pin(async move {
                     let (patch, tags, custom, owner) = &*shared;
                     let now = now_us();
-                    let row = store::alert::get(&mut *tx, audit.ws, key).await?.ok_or(Error::not_found("alert"))?;
+                    let row = store::alert::get(&mut *tx, audit.ws, key)
+                        .await?
+                        .ok_or(Error::not_found("alert"))?;
                     if patch.version.is_some_and(|v| v != row.version) {
                         return Err(Error::Conflict(format!(
                             "the alert changed since you read it (now version {}); reload and retry",
@@ -604,11 +546,19 @@ impl Core {
                     }
                     if let Some(v) = patch.severity {
                         new.severity = v.ordinal();
-                        change("severity", json_str(&Severity::from_ordinal(old.severity)), json_str(&v));
+                        change(
+                            "severity",
+                            json_str(&Severity::from_ordinal(old.severity)),
+                            json_str(&v),
+                        );
                     }
                     if let Some(v) = patch.resolution {
                         new.resolution = v.map(Resolution::ordinal);
-                        change("resolution", json_str(&old.resolution.and_then(Resolution::from_ordinal)), json_str(&v));
+                        change(
+                            "resolution",
+                            json_str(&old.resolution.and_then(Resolution::from_ordinal)),
+                            json_str(&v),
+                        );
                     }
                     if let Some(v) = owner {
                         new.owner_id = *v;
@@ -622,8 +572,10 @@ impl Core {
                     }
                     let mut tags_changed = false;
                     if let Some(t) = tags {
-                        let current =
-                            store::term::tags_of(&mut *tx, Owner::Alert, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+                        let current = store::term::tags_of(&mut *tx, Owner::Alert, &[row.id])
+                            .await?
+                            .remove(&row.id)
+                            .unwrap_or_default();
                         if current != *t {
                             tags_changed = true;
                             change("tags", json_str(&current), json_str(t));
@@ -631,14 +583,17 @@ impl Core {
                     }
                     if !changes.is_empty() {
                         if !store::alert::update(tx, row.id, row.version, &new, now).await? {
-                            return Err(Error::Conflict("the alert changed while updating; reload and retry".into()));
+                            return Err(Error::Conflict(
+                                "the alert changed while updating; reload and retry".into(),
+                            ));
                         }
                         if new.owner_id != old.owner_id {
                             store::alert::set_owner(tx, audit.ws, row.id, new.owner_id, now).await?;
                         }
                         if tags_changed {
                             if let Some(t) = tags {
-                                store::term::set_tags(tx, Owner::Alert, audit.ws, &[(row.id, t.clone())], now, true).await?;
+                                store::term::set_tags(tx, Owner::Alert, audit.ws, &[(row.id, t.clone())], now, true)
+                                    .await?;
                             }
                         }
                         if new.title != old.title || new.description != old.description {
@@ -666,12 +621,7 @@ impl Core {
 
     /// Opens a new case from an alert: title, description, severity and tags carry over; the
     /// alert is linked and marked escalated.
-    pub async fn promote_alert(
-        &self,
-        actor: &Actor,
-        key: Key,
-        title: Option<String>,
-    ) -> Result<Case> {
+    pub async fn promote_alert(&self, actor: &Actor, key: Key, title: Option<String>) -> Result<Case> {
         actor.require_write()?;
         if let Some(t) = &title {
             let mut p = Problems::new();
@@ -690,16 +640,20 @@ impl Core {
                     let a = store::alert::get(&mut *tx, audit.ws, key)
                         .await?
                         .ok_or(Error::not_found("alert"))?;
+                    if a.state_id == alert_state::ESCALATED {
+                        let cases = store::alert::cases_of(&mut *tx, &[a.id])
+                            .await?
+                            .remove(&a.id)
+                            .unwrap_or_default();
+                        let to = cases.first().map(|c| format!(" (case {c})")).unwrap_or_default();
+                        return Err(Error::Conflict(format!("alert #{} was already promoted{to}", a.seq)));
+                    }
                     let tags = store::term::tags_of(&mut *tx, Owner::Alert, &[a.id])
                         .await?
                         .remove(&a.id)
                         .unwrap_or_default();
                     let values = CaseValues {
-                        title: title
-                            .as_deref()
-                            .map(str::trim)
-                            .unwrap_or(&a.title)
-                            .to_owned(),
+                        title: title.as_deref().map(str::trim).unwrap_or(&a.title).to_owned(),
                         description: Some(a.description.clone()),
                         state_id: Status::New.default_case_state(),
                         status: Status::New.ordinal(),
@@ -707,10 +661,7 @@ impl Core {
                         priority: Priority::Unknown.ordinal(),
                         resolution: None,
                         tlp: a.tlp.unwrap_or(Tlp::Amber.ordinal()),
-                        pap: a
-                            .pap
-                            .unwrap_or(Pap::Amber.ordinal())
-                            .min(Pap::Red.ordinal()),
+                        pap: a.pap.unwrap_or(Pap::Amber.ordinal()).min(Pap::Red.ordinal()),
                         owner_id: a.owner_id,
                         external_ref: None,
                         external_link: a.source_link.clone(),
@@ -720,8 +671,7 @@ impl Core {
                         closed_at: None,
                     };
                     let origin = format!("alert #{}", a.seq);
-                    let (case_id, case_uuid) =
-                        insert_case(tx, &audit, &values, &tags, now, Some(&origin)).await?;
+                    let (case_id, case_uuid) = insert_case(tx, &audit, &values, &tags, now, Some(&origin)).await?;
                     link(
                         tx,
                         &audit,
@@ -752,15 +702,9 @@ impl Core {
                     let a = store::alert::get(&mut *tx, audit.ws, key)
                         .await?
                         .ok_or(Error::not_found("alert"))?;
-                    let c = store::case::get(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or_else(|| {
-                            Error::field(
-                                "case_id",
-                                "not_found",
-                                "case_id: no such case in this workspace",
-                            )
-                        })?;
+                    let c = store::case::get(&mut *tx, audit.ws, case).await?.ok_or_else(|| {
+                        Error::field("case_id", "not_found", "case_id: no such case in this workspace")
+                    })?;
                     link(
                         tx,
                         &audit,
@@ -816,11 +760,7 @@ async fn link(
             Entry::new("alert", a.id, a.uuid, action)
                 .case(case_id)
                 .message(format!("alert #{} {action}d into this case", a.seq)),
-            Entry::new("alert", a.id, a.uuid, "update").change(
-                "state",
-                json_str(&a.state_code),
-                json_str(&state_code),
-            ),
+            Entry::new("alert", a.id, a.uuid, "update").change("state", json_str(&a.state_code), json_str(&state_code)),
         ],
     )
     .await

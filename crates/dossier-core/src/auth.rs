@@ -77,14 +77,8 @@ impl Core {
                         return Ok(false);
                     }
                     let now = now_us();
-                    let ws = store::workspace::insert(
-                        tx,
-                        DEFAULT_WORKSPACE,
-                        Some("Created at first start"),
-                        true,
-                        now,
-                    )
-                    .await?;
+                    let ws = store::workspace::insert(tx, DEFAULT_WORKSPACE, Some("Created at first start"), true, now)
+                        .await?;
                     let user = store::user::insert(
                         tx,
                         &store::user::NewUserRow {
@@ -137,12 +131,7 @@ impl Core {
     /// Resolves a presented secret (API key or session token) to an actor in a workspace:
     /// `workspace` if given (membership required), else the key's bound workspace, else the
     /// user's default workspace.
-    pub async fn authenticate(
-        &self,
-        presented: &str,
-        workspace: Option<Uuid>,
-        via: Via,
-    ) -> Result<Actor> {
+    pub async fn authenticate(&self, presented: &str, workspace: Option<Uuid>, via: Via) -> Result<Actor> {
         let sha = secret::digest(presented);
         let row = store::credential::resolve(&self.db, &sha)
             .await?
@@ -159,9 +148,7 @@ impl Core {
             let id = row.credential_id;
             tokio::spawn(async move {
                 let r = db
-                    .write(move |tx| {
-                        Box::pin(async move { store::credential::touch(tx, id, now).await })
-                    })
+                    .write(move |tx| Box::pin(async move { store::credential::touch(tx, id, now).await }))
                     .await;
                 if let Err(e) = r {
                     tracing::debug!(error = %e, "could not record key use");
@@ -181,38 +168,30 @@ impl Core {
             via,
             request_id: None,
         };
-        let wanted = match workspace {
+        let (ws_id, ws_uuid, role) = match workspace {
+            // An explicitly named workspace: membership (or server administration) required.
             Some(u) => {
                 let ws = store::workspace::by_uuid(&self.db, u)
                     .await?
                     .ok_or_else(|| Error::Forbidden("no access to that workspace".into()))?;
                 if row.bound_workspace_id.is_some_and(|b| b != ws.id) {
-                    return Err(Error::Forbidden(
-                        "this key is bound to another workspace".into(),
-                    ));
+                    return Err(Error::Forbidden("this key is bound to another workspace".into()));
                 }
                 let role = store::workspace::role_of(&self.db, ws.id, row.user_id).await?;
-                Some((ws.id, ws.uuid, role))
+                (ws.id, ws.uuid, role)
             }
-            None => match (row.ws_id, row.ws_uuid) {
-                (Some(id), Some(uuid)) => Some((id, uuid, row.role.and_then(Role::from_ordinal))),
-                _ => None,
-            },
-        };
-        let (ws_id, ws_uuid, role) = match wanted {
-            Some(w) => w,
-            None => {
-                // No default: the user's first membership.
-                let first = store::workspace::first_membership(&self.db, row.user_id).await?;
-                match first {
-                    Some((id, uuid, role)) => (id, uuid, Role::from_ordinal(role)),
-                    None => {
-                        return Err(Error::Forbidden(
-                            "you are not a member of any workspace".into(),
-                        ));
-                    }
+            None => match (row.ws_id, row.ws_uuid, row.role.and_then(Role::from_ordinal)) {
+                // The key's bound workspace, else the user's default, where they are a member.
+                (Some(id), Some(uuid), Some(role)) => (id, uuid, Some(role)),
+                (Some(id), Some(uuid), None) if row.bound_workspace_id.is_some() || row.is_superuser => {
+                    (id, uuid, None)
                 }
-            }
+                // No usable default: the user's first membership.
+                _ => match store::workspace::first_membership(&self.db, row.user_id).await? {
+                    Some((id, uuid, role)) => (id, uuid, Role::from_ordinal(role)),
+                    None => return Err(Error::Forbidden("you are not a member of any workspace".into())),
+                },
+            },
         };
         actor.workspace_id = WorkspaceId(ws_id);
         actor.workspace_uuid = ws_uuid;
@@ -225,12 +204,7 @@ impl Core {
     }
 
     /// Password login. `address` is the client address, for rate limiting.
-    pub async fn login(
-        &self,
-        login: &str,
-        password: &str,
-        address: Option<&str>,
-    ) -> Result<LoginOutcome> {
+    pub async fn login(&self, login: &str, password: &str, address: Option<&str>) -> Result<LoginOutcome> {
         let mut p = Problems::new();
         p.text("login", login, 1, 320);
         p.text("password", password, 1, 1024);
@@ -238,26 +212,27 @@ impl Core {
         let now = now_us();
         let window = i64::try_from(self.cfg.login_window.as_micros()).unwrap_or(i64::MAX);
         let since = now - window;
-        let account_key = format!("account:{}", login.trim().to_lowercase());
+        let user = store::user::by_login_or_email(&self.db, login.trim()).await?;
+        // One counter per account, whichever spelling (login or email) is typed.
+        let account_key = match &user {
+            Some(u) => format!("account:{}", u.id),
+            None => format!("account:{}", login.trim().to_lowercase()),
+        };
         let address_key = address.map(|a| format!("address:{a}"));
         let retry = u64::try_from(window / 1_000_000).unwrap_or(60);
-        if store::user::failures_since(&self.db, &account_key, since).await?
-            >= self.cfg.login_max_failures_per_account
+        if store::user::failures_since(&self.db, &account_key, since).await? >= self.cfg.login_max_failures_per_account
         {
             return Err(Error::RateLimited {
                 retry_after_secs: retry,
             });
         }
         if let Some(k) = &address_key {
-            if store::user::failures_since(&self.db, k, since).await?
-                >= self.cfg.login_max_failures_per_address
-            {
+            if store::user::failures_since(&self.db, k, since).await? >= self.cfg.login_max_failures_per_address {
                 return Err(Error::RateLimited {
                     retry_after_secs: retry,
                 });
             }
         }
-        let user = store::user::by_login_or_email(&self.db, login.trim()).await?;
         let hash = user
             .as_ref()
             .filter(|u| u.is_active && u.deleted_at.is_none())
@@ -279,8 +254,7 @@ impl Core {
             return Err(Error::Unauthenticated);
         };
         let token = secret::generate(secret::SESSION_PREFIX)?;
-        let expires_at =
-            now + i64::try_from(self.cfg.session_ttl.as_micros()).unwrap_or(i64::MAX / 2);
+        let expires_at = now + i64::try_from(self.cfg.session_ttl.as_micros()).unwrap_or(i64::MAX / 2);
         let cred = store::credential::NewCredential {
             user_id: user.id,
             workspace_id: None,
@@ -334,22 +308,21 @@ impl Core {
             p.push("expires_at", "invalid", "expires_at must be in the future");
         }
         p.into_result()?;
-        let owner = match user {
+        let (owner, bind_workspace) = match user {
             Some(u) if u != actor.user_uuid => {
                 actor.require_admin()?;
-                let row = store::user::by_uuid(&self.db, u)
-                    .await?
-                    .ok_or(Error::not_found("user"))?;
-                if !actor.is_superuser
-                    && store::workspace::role_of(&self.db, actor.workspace_id.0, row.id)
-                        .await?
-                        .is_none()
-                {
-                    return Err(Error::not_found("user"));
+                let row = store::user::by_uuid(&self.db, u).await?.ok_or(Error::not_found("user"))?;
+                if actor.is_superuser {
+                    (row.id, bind_workspace)
+                } else {
+                    if store::workspace::role_of(&self.db, actor.workspace_id.0, row.id).await?.is_none() {
+                        return Err(Error::not_found("user"));
+                    }
+                    // A workspace admin's keys for others act in that workspace only.
+                    (row.id, true)
                 }
-                row.id
             }
-            _ => actor.user_id.0,
+            _ => (actor.user_id.0, bind_workspace),
         };
         let key = secret::generate(secret::KEY_PREFIX)?;
         let cred = store::credential::NewCredential {
@@ -370,13 +343,7 @@ impl Core {
                 Box::pin(async move {
                     let now = now_us();
                     let (id, uuid) = store::credential::insert(tx, &cred, now).await?;
-                    store::activity::record(
-                        tx,
-                        &audit,
-                        now,
-                        &[Entry::new("api_key", id, uuid, "create")],
-                    )
-                    .await?;
+                    store::activity::record(tx, &audit, now, &[Entry::new("api_key", id, uuid, "create")]).await?;
                     store::credential::by_id(&mut *tx, id).await
                 })
             })
@@ -406,9 +373,11 @@ impl Core {
             }
             _ => actor.user_id.0,
         };
+        let only_bound = owner != actor.user_id.0 && !actor.is_superuser;
         Ok(store::credential::list_keys(&self.db, owner)
             .await?
             .into_iter()
+            .filter(|k| !only_bound || k.workspace_uuid == Some(actor.workspace_uuid))
             .map(api_key_view)
             .collect())
     }
@@ -418,13 +387,10 @@ impl Core {
         let row = store::credential::by_uuid(&self.db, id)
             .await?
             .ok_or(Error::not_found("API key"))?;
-        if row.user_id != actor.user_id.0 {
+        if row.user_id != actor.user_id.0 && !actor.is_superuser {
+            // A workspace admin reaches only the keys bound to their workspace.
             actor.require_admin()?;
-            if !actor.is_superuser
-                && store::workspace::role_of(&self.db, actor.workspace_id.0, row.user_id)
-                    .await?
-                    .is_none()
-            {
+            if row.workspace_uuid != Some(actor.workspace_uuid) {
                 return Err(Error::not_found("API key"));
             }
         }
@@ -436,13 +402,7 @@ impl Core {
                 Box::pin(async move {
                     let now = now_us();
                     store::credential::revoke(tx, id, now).await?;
-                    store::activity::record(
-                        tx,
-                        &audit,
-                        now,
-                        &[Entry::new("api_key", id, uuid, "revoke")],
-                    )
-                    .await
+                    store::activity::record(tx, &audit, now, &[Entry::new("api_key", id, uuid, "revoke")]).await
                 })
             })
             .await

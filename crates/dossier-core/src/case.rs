@@ -10,8 +10,8 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        Activity, Case, CaseFilter, CasePatch, NewCase, Page, Pap, Priority, Resolution, Severity,
-        StateRef, Status, Timestamp, Tlp, UserRef,
+        Activity, Case, CaseFilter, CasePatch, NewCase, Page, Pap, Priority, Resolution, Severity, StateRef, Status,
+        Timestamp, Tlp, UserRef,
     },
     paging,
     store::{
@@ -24,11 +24,7 @@ use crate::{
     validate,
 };
 
-pub(crate) fn user_ref(
-    uuid: Option<Uuid>,
-    login: Option<String>,
-    name: Option<String>,
-) -> Option<UserRef> {
+pub(crate) fn user_ref(uuid: Option<Uuid>, login: Option<String>, name: Option<String>) -> Option<UserRef> {
     match (uuid, login, name) {
         (Some(id), Some(login), Some(name)) => Some(UserRef { id, login, name }),
         _ => None,
@@ -82,11 +78,7 @@ pub(crate) async fn load(mut ex: Ex<'_, '_>, ws: i64, ws_uuid: Uuid, key: Key) -
 pub(crate) async fn user_id(ex: Ex<'_, '_>, user: Uuid, field: &str) -> Result<i64> {
     let u = store::user::by_uuid(ex, user).await?;
     let Some(u) = u else {
-        return Err(Error::field(
-            field,
-            "unknown_user",
-            format!("{field}: no such user"),
-        ));
+        return Err(Error::field(field, "unknown_user", format!("{field}: no such user")));
     };
     Ok(u.id)
 }
@@ -100,11 +92,7 @@ impl Core {
         actor.require_write()?;
         let mut p = Problems::new();
         p.text("title", &input.title, 1, validate::MAX_TITLE);
-        p.opt_text(
-            "description",
-            input.description.as_deref(),
-            validate::MAX_DESCRIPTION,
-        );
+        p.opt_text("description", input.description.as_deref(), validate::MAX_DESCRIPTION);
         p.opt_text("external_ref", input.external_ref.as_deref(), 100);
         validate::link(&mut p, "external_link", input.external_link.as_deref());
         let tags = validate::tags(&mut p, "tags", &input.tags);
@@ -158,13 +146,7 @@ impl Core {
     }
 
     pub async fn get_case(&self, actor: &Actor, key: Key) -> Result<Case> {
-        load(
-            Ex::Db(&self.db),
-            actor.workspace_id.0,
-            actor.workspace_uuid,
-            key,
-        )
-        .await
+        load(Ex::Db(&self.db), actor.workspace_id.0, actor.workspace_uuid, key).await
     }
 
     pub async fn list_cases(&self, actor: &Actor, f: CaseFilter) -> Result<Page<Case>> {
@@ -234,11 +216,7 @@ impl Core {
         if let Some(t) = &patch.title {
             p.text("title", t, 1, validate::MAX_TITLE);
         }
-        p.opt_text(
-            "description",
-            patch.description.as_deref(),
-            validate::MAX_DESCRIPTION,
-        );
+        p.opt_text("description", patch.description.as_deref(), validate::MAX_DESCRIPTION);
         if let Some(Some(r)) = &patch.external_ref {
             p.opt_text("external_ref", Some(r), 100);
         }
@@ -248,10 +226,7 @@ impl Core {
         if let Some(Some(n)) = &patch.closing_note {
             p.opt_text("closing_note", Some(n), validate::MAX_DESCRIPTION);
         }
-        let tags = patch
-            .tags
-            .as_ref()
-            .map(|t| validate::tags(&mut p, "tags", t));
+        let tags = patch.tags.as_ref().map(|t| validate::tags(&mut p, "tags", t));
         let custom = patch
             .custom
             .as_ref()
@@ -279,7 +254,9 @@ impl Core {
                 Box::pin(async move {
                     let (patch, tags, custom, owner) = &*shared;
                     let now = now_us();
-                    let row = store::case::get(&mut *tx, audit.ws, key).await?.ok_or(Error::not_found("case"))?;
+                    let row = store::case::get(&mut *tx, audit.ws, key)
+                        .await?
+                        .ok_or(Error::not_found("case"))?;
                     if let Some(v) = patch.version {
                         if v != row.version {
                             return Err(Error::Conflict(format!(
@@ -293,7 +270,11 @@ impl Core {
                     let mut changes: Vec<Entry> = Vec::new();
                     let mut change = |field: &'static str, o: Option<String>, n: Option<String>| {
                         if o != n {
-                            changes.push(Entry::new("case", row.id, row.uuid, "update").case(row.id).change(field, o, n));
+                            changes.push(
+                                Entry::new("case", row.id, row.uuid, "update")
+                                    .case(row.id)
+                                    .change(field, o, n),
+                            );
                         }
                     };
                     if let Some(t) = &patch.title {
@@ -316,15 +297,27 @@ impl Core {
                     }
                     if let Some(v) = patch.severity {
                         new.severity = v.ordinal();
-                        change("severity", json_str(&Severity::from_ordinal(old.severity)), json_str(&v));
+                        change(
+                            "severity",
+                            json_str(&Severity::from_ordinal(old.severity)),
+                            json_str(&v),
+                        );
                     }
                     if let Some(v) = patch.priority {
                         new.priority = v.ordinal();
-                        change("priority", json_str(&Priority::from_ordinal(old.priority)), json_str(&v));
+                        change(
+                            "priority",
+                            json_str(&Priority::from_ordinal(old.priority)),
+                            json_str(&v),
+                        );
                     }
                     if let Some(v) = patch.resolution {
                         new.resolution = v.map(Resolution::ordinal);
-                        change("resolution", json_str(&old.resolution.and_then(Resolution::from_ordinal)), json_str(&v));
+                        change(
+                            "resolution",
+                            json_str(&old.resolution.and_then(Resolution::from_ordinal)),
+                            json_str(&v),
+                        );
                     }
                     if let Some(v) = patch.tlp {
                         new.tlp = v.ordinal();
@@ -344,7 +337,11 @@ impl Core {
                     }
                     if let Some(v) = &patch.external_link {
                         new.external_link = v.clone();
-                        change("external_link", json_str(&old.external_link), json_str(&new.external_link));
+                        change(
+                            "external_link",
+                            json_str(&old.external_link),
+                            json_str(&new.external_link),
+                        );
                     }
                     if let Some(v) = &patch.closing_note {
                         new.closing_note = v.clone();
@@ -362,7 +359,10 @@ impl Core {
                     }
                     let mut tags_changed = false;
                     if let Some(t) = tags {
-                        let current = store::term::tags_of(&mut *tx, Owner::Case, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+                        let current = store::term::tags_of(&mut *tx, Owner::Case, &[row.id])
+                            .await?
+                            .remove(&row.id)
+                            .unwrap_or_default();
                         if current != *t {
                             tags_changed = true;
                             change("tags", json_str(&current), json_str(t));
@@ -372,7 +372,9 @@ impl Core {
                         return load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(row.uuid)).await;
                     }
                     if !store::case::update(tx, row.id, row.version, &new, now).await? {
-                        return Err(Error::Conflict("the case changed while updating; reload and retry".into()));
+                        return Err(Error::Conflict(
+                            "the case changed while updating; reload and retry".into(),
+                        ));
                     }
                     if new.owner_id != old.owner_id {
                         store::case::set_owner(tx, audit.ws, row.id, new.owner_id, now).await?;
@@ -382,7 +384,10 @@ impl Core {
                             store::term::set_tags(tx, Owner::Case, audit.ws, &[(row.id, t.clone())], now, true).await?;
                         }
                     }
-                    if new.title != old.title || new.description != old.description || new.external_ref != old.external_ref {
+                    if new.title != old.title
+                        || new.description != old.description
+                        || new.external_ref != old.external_ref
+                    {
                         index_case(tx, audit.ws, row.id, &new, now).await?;
                     }
                     store::activity::record(tx, &audit, now, &changes).await?;
@@ -435,8 +440,7 @@ impl Core {
         let row = store::case::get(&self.db, ws, key)
             .await?
             .ok_or(Error::not_found("case"))?;
-        self.activity_page(ws, Scope::Case(row.id), cursor, limit)
-            .await
+        self.activity_page(ws, Scope::Case(row.id), cursor, limit).await
     }
 
     pub(crate) async fn activity_page(
@@ -455,9 +459,7 @@ impl Core {
         } else {
             None
         };
-        let parse = |s: Option<String>| {
-            s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)))
-        };
+        let parse = |s: Option<String>| s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)));
         let items = rows
             .into_iter()
             .map(|r| Activity {
@@ -511,15 +513,7 @@ pub(crate) async fn insert_case(
     let seq = store::workspace::next_seq(tx, audit.ws, "case", 1).await?;
     let (id, uuid) = store::case::insert(tx, audit.ws, seq, values, audit.actor, now).await?;
     store::case::set_owner(tx, audit.ws, id, values.owner_id, now).await?;
-    store::term::set_tags(
-        tx,
-        Owner::Case,
-        audit.ws,
-        &[(id, tags.to_vec())],
-        now,
-        false,
-    )
-    .await?;
+    store::term::set_tags(tx, Owner::Case, audit.ws, &[(id, tags.to_vec())], now, false).await?;
     index_case(tx, audit.ws, id, values, now).await?;
     let message = match origin {
         Some(o) => format!("case #{seq} created from {o}"),
@@ -529,21 +523,13 @@ pub(crate) async fn insert_case(
         tx,
         audit,
         now,
-        &[Entry::new("case", id, uuid, "create")
-            .case(id)
-            .message(message)],
+        &[Entry::new("case", id, uuid, "create").case(id).message(message)],
     )
     .await?;
     Ok((id, uuid))
 }
 
-async fn index_case(
-    tx: &mut store::Tx<'_>,
-    ws: i64,
-    id: i64,
-    v: &CaseValues,
-    now: i64,
-) -> Result<()> {
+async fn index_case(tx: &mut store::Tx<'_>, ws: i64, id: i64, v: &CaseValues, now: i64) -> Result<()> {
     let body = format!(
         "{}\n{}",
         v.description.as_deref().unwrap_or(""),

@@ -43,13 +43,7 @@ fn view(r: CommentRow) -> Comment {
 }
 
 impl Core {
-    async fn comment_target(
-        &self,
-        mut ex: Ex<'_, '_>,
-        ws: i64,
-        kind: TargetKind,
-        key: Key,
-    ) -> Result<Target> {
+    async fn comment_target(&self, mut ex: Ex<'_, '_>, ws: i64, kind: TargetKind, key: Key) -> Result<Target> {
         match kind {
             TargetKind::Case => {
                 let c = store::case::get(ex.reborrow(), ws, key)
@@ -80,13 +74,7 @@ impl Core {
         }
     }
 
-    pub async fn add_comment(
-        &self,
-        actor: &Actor,
-        kind: TargetKind,
-        key: Key,
-        input: NewComment,
-    ) -> Result<Comment> {
+    pub async fn add_comment(&self, actor: &Actor, kind: TargetKind, key: Key, input: NewComment) -> Result<Comment> {
         actor.require_write()?;
         let mut p = Problems::new();
         p.text("content", &input.content, 1, MAX_COMMENT);
@@ -95,9 +83,7 @@ impl Core {
         let input = Arc::new(input);
         let core_kind = kind;
         let this = self;
-        let target = this
-            .comment_target(Ex::Db(&self.db), audit.ws, core_kind, key)
-            .await?;
+        let target = this.comment_target(Ex::Db(&self.db), audit.ws, core_kind, key).await?;
         let target = Arc::new(target);
         self.db
             .write(move |tx| {
@@ -110,16 +96,9 @@ impl Core {
                         Some(u) => {
                             let p = store::comment::by_uuid(&mut *tx, audit.ws, u)
                                 .await?
-                                .filter(|p| {
-                                    p.target_kind == target.kind.ordinal()
-                                        && p.target_id == target.id
-                                })
+                                .filter(|p| p.target_kind == target.kind.ordinal() && p.target_id == target.id)
                                 .ok_or_else(|| {
-                                    Error::field(
-                                        "parent_id",
-                                        "not_found",
-                                        "parent_id: no such comment on this object",
-                                    )
+                                    Error::field("parent_id", "not_found", "parent_id: no such comment on this object")
                                 })?;
                             Some(p.id)
                         }
@@ -171,9 +150,7 @@ impl Core {
         let after = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
         let ws = actor.workspace_id.0;
         let target = self.comment_target(Ex::Db(&self.db), ws, kind, key).await?;
-        let mut rows =
-            store::comment::list(&self.db, ws, target.kind.ordinal(), target.id, after, limit)
-                .await?;
+        let mut rows = store::comment::list(&self.db, ws, target.kind.ordinal(), target.id, after, limit).await?;
         let more = paging::trim(&mut rows, limit);
         let next_cursor = if more {
             rows.last().map(|r| paging::encode(&[r.id]))
@@ -205,9 +182,7 @@ impl Core {
                         .await?
                         .ok_or(Error::not_found("comment"))?;
                     if c.author_id != audit.actor {
-                        return Err(Error::Forbidden(
-                            "only the author may edit a comment".into(),
-                        ));
+                        return Err(Error::Forbidden("only the author may edit a comment".into()));
                     }
                     store::comment::set_content(tx, c.id, &content, now).await?;
                     let mut e = Entry::new("comment", c.id, c.uuid, "update").change(

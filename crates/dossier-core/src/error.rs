@@ -14,11 +14,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             code: code.into(),
@@ -116,21 +112,13 @@ impl Problems {
                 );
             }
         } else if value.chars().count() > max {
-            self.push(
-                field,
-                "too_long",
-                format!("{field} must have at most {max} characters"),
-            );
+            self.push(field, "too_long", format!("{field} must have at most {max} characters"));
         }
     }
     pub fn opt_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         if let Some(v) = value {
             if v.chars().count() > max {
-                self.push(
-                    field,
-                    "too_long",
-                    format!("{field} must have at most {max} characters"),
-                );
+                self.push(field, "too_long", format!("{field} must have at most {max} characters"));
             }
         }
     }

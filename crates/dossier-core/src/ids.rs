@@ -14,15 +14,7 @@ macro_rules! internal_id {
     )+};
 }
 
-internal_id!(
-    WorkspaceId,
-    UserId,
-    CaseId,
-    AlertId,
-    CommentId,
-    CredentialId,
-    TermId
-);
+internal_id!(WorkspaceId, UserId, CaseId, AlertId, CommentId, CredentialId, TermId);
 
 /// How a client names an object: by its UUID or by its per-workspace number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

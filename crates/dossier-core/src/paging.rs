@@ -7,11 +7,7 @@ pub const MAX_LIMIT: u32 = 200;
 
 /// A cursor is the sort key of the last row seen, as dot-separated integers.
 pub(crate) fn encode(values: &[i64]) -> String {
-    values
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
+    values.iter().map(i64::to_string).collect::<Vec<_>>().join(".")
 }
 
 pub(crate) fn decode(cursor: Option<&str>, parts: usize) -> Result<Option<Vec<i64>>> {

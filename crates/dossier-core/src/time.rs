@@ -13,8 +13,7 @@ pub fn now_us() -> Micros {
 }
 
 pub fn to_datetime(us: Micros) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// RFC 3339 with microseconds and `Z`.

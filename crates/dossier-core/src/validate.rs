@@ -15,11 +15,7 @@ pub(crate) fn tags(p: &mut Problems, field: &str, raw: &[String]) -> Vec<String>
     for (i, t) in raw.iter().enumerate() {
         let t = t.trim();
         if t.is_empty() {
-            p.push(
-                format!("{field}[{i}]"),
-                "required",
-                "tags must not be empty",
-            );
+            p.push(format!("{field}[{i}]"), "required", "tags must not be empty");
         } else if t.chars().count() > MAX_TAG {
             p.push(
                 format!("{field}[{i}]"),
@@ -27,11 +23,7 @@ pub(crate) fn tags(p: &mut Problems, field: &str, raw: &[String]) -> Vec<String>
                 format!("a tag has at most {MAX_TAG} characters"),
             );
         } else if t.contains(',') {
-            p.push(
-                format!("{field}[{i}]"),
-                "invalid",
-                "a tag must not contain a comma",
-            );
+            p.push(format!("{field}[{i}]"), "invalid", "a tag must not contain a comma");
         } else if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
             out.push(t.to_owned());
         }
@@ -68,11 +60,7 @@ pub(crate) fn custom(p: &mut Problems, field: &str, v: Option<&serde_json::Value
 pub(crate) fn link(p: &mut Problems, field: &str, v: Option<&str>) {
     if let Some(v) = v {
         if v.chars().count() > 2048 {
-            p.push(
-                field,
-                "too_long",
-                format!("{field} has at most 2048 characters"),
-            );
+            p.push(field, "too_long", format!("{field} has at most 2048 characters"));
         } else if !(v.starts_with("https://") || v.starts_with("http://")) {
             p.push(field, "invalid", format!("{field} must be an http(s) URL"));
         }

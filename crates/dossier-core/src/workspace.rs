@@ -92,17 +92,9 @@ fn ws_view(w: WorkspaceRow, role: Option<Role>) -> Workspace {
 fn check_password(p: &mut Problems, pw: &str) {
     let n = pw.chars().count();
     if n < 8 {
-        p.push(
-            "password",
-            "too_short",
-            "password must have at least 8 characters",
-        );
+        p.push("password", "too_short", "password must have at least 8 characters");
     } else if n > 1024 {
-        p.push(
-            "password",
-            "too_long",
-            "password must have at most 1024 characters",
-        );
+        p.push("password", "too_long", "password must have at most 1024 characters");
     }
 }
 
@@ -114,11 +106,7 @@ fn check_email(p: &mut Problems, email: &str) {
         || e.ends_with('@')
         || e.contains(char::is_whitespace)
     {
-        p.push(
-            "email",
-            "invalid",
-            "email must be an address like name@example.org",
-        );
+        p.push("email", "invalid", "email must be an address like name@example.org");
     }
 }
 
@@ -139,8 +127,7 @@ impl Core {
 
     /// The caller's workspaces (every workspace for a server administrator).
     pub async fn list_workspaces(&self, actor: &Actor) -> Result<Vec<Workspace>> {
-        let rows =
-            store::workspace::list_for_user(&self.db, actor.user_id.0, actor.is_superuser).await?;
+        let rows = store::workspace::list_for_user(&self.db, actor.user_id.0, actor.is_superuser).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -161,11 +148,7 @@ impl Core {
     }
 
     /// A workspace the caller can see (member, or server administrator); others are "not found".
-    async fn visible_workspace(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-    ) -> Result<(WorkspaceRow, Option<Role>)> {
+    async fn visible_workspace(&self, actor: &Actor, id: Uuid) -> Result<(WorkspaceRow, Option<Role>)> {
         let ws = store::workspace::by_uuid(&self.db, id)
             .await?
             .ok_or(Error::not_found("workspace"))?;
@@ -188,15 +171,8 @@ impl Core {
         p.text("name", &input.name, 1, 200);
         p.opt_text("description", input.description.as_deref(), 2000);
         p.into_result()?;
-        if store::workspace::by_name(&self.db, input.name.trim())
-            .await?
-            .is_some()
-        {
-            return Err(Error::field(
-                "name",
-                "taken",
-                "a workspace with that name exists",
-            ));
+        if store::workspace::by_name(&self.db, input.name.trim()).await?.is_some() {
+            return Err(Error::field("name", "taken", "a workspace with that name exists"));
         }
         let audit = Audit::of(actor);
         let input = Arc::new(input);
@@ -206,26 +182,15 @@ impl Core {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let (id, uuid) = store::workspace::insert(
-                        tx,
-                        input.name.trim(),
-                        input.description.as_deref(),
-                        false,
-                        now,
-                    )
-                    .await?;
+                    let (id, uuid) =
+                        store::workspace::insert(tx, input.name.trim(), input.description.as_deref(), false, now)
+                            .await?;
                     if let Some(u) = audit.actor {
                         store::workspace::set_member(tx, id, u, Role::Admin, now).await?;
                     }
                     let mut a = audit.clone();
                     a.ws = id;
-                    store::activity::record(
-                        tx,
-                        &a,
-                        now,
-                        &[Entry::new("workspace", id, uuid, "create")],
-                    )
-                    .await?;
+                    store::activity::record(tx, &a, now, &[Entry::new("workspace", id, uuid, "create")]).await?;
                     let ws = store::workspace::by_uuid(&mut *tx, uuid)
                         .await?
                         .ok_or(Error::not_found("workspace"))?;
@@ -253,22 +218,17 @@ impl Core {
     }
 
     /// Adds a user to a workspace or changes their role (workspace admins).
-    pub async fn set_member(
-        &self,
-        actor: &Actor,
-        ws: Uuid,
-        user: Uuid,
-        role: Role,
-    ) -> Result<Vec<Member>> {
+    pub async fn set_member(&self, actor: &Actor, ws: Uuid, user: Uuid, role: Role) -> Result<Vec<Member>> {
         let (w, my_role) = self.visible_workspace(actor, ws).await?;
         if my_role != Some(Role::Admin) && !actor.is_superuser {
-            return Err(Error::Forbidden(
-                "this needs the admin role in that workspace".into(),
-            ));
+            return Err(Error::Forbidden("this needs the admin role in that workspace".into()));
         }
-        let u = store::user::by_uuid(&self.db, user)
-            .await?
-            .ok_or(Error::not_found("user"))?;
+        let u = store::user::by_uuid(&self.db, user).await?.ok_or(Error::not_found("user"))?;
+        // A workspace admin may only bring in people they already administer elsewhere; anyone
+        // else is invisible to them (users are global, workspaces are tenants).
+        if !actor.is_superuser && !store::workspace::administers(&self.db, actor.user_id.0, u.id).await? {
+            return Err(Error::not_found("user"));
+        }
         let mut audit = Audit::of(actor);
         audit.ws = w.id;
         let (ws_id, user_id, uuid) = (w.id, u.id, u.uuid);
@@ -282,9 +242,7 @@ impl Core {
                         && role != Role::Admin
                         && store::workspace::count_admins(tx, ws_id).await? <= 1
                     {
-                        return Err(Error::Conflict(
-                            "a workspace keeps at least one admin".into(),
-                        ));
+                        return Err(Error::Conflict("a workspace keeps at least one admin".into()));
                     }
                     store::workspace::set_member(tx, ws_id, user_id, role, now).await?;
                     store::activity::record(
@@ -307,9 +265,7 @@ impl Core {
     pub async fn remove_member(&self, actor: &Actor, ws: Uuid, user: Uuid) -> Result<()> {
         let (w, my_role) = self.visible_workspace(actor, ws).await?;
         if my_role != Some(Role::Admin) && !actor.is_superuser {
-            return Err(Error::Forbidden(
-                "this needs the admin role in that workspace".into(),
-            ));
+            return Err(Error::Forbidden("this needs the admin role in that workspace".into()));
         }
         let u = store::user::by_uuid(&self.db, user)
             .await?
@@ -325,21 +281,11 @@ impl Core {
                     let before = store::workspace::role_of(&mut *tx, ws_id, user_id)
                         .await?
                         .ok_or(Error::not_found("member"))?;
-                    if before == Role::Admin
-                        && store::workspace::count_admins(tx, ws_id).await? <= 1
-                    {
-                        return Err(Error::Conflict(
-                            "a workspace keeps at least one admin".into(),
-                        ));
+                    if before == Role::Admin && store::workspace::count_admins(tx, ws_id).await? <= 1 {
+                        return Err(Error::Conflict("a workspace keeps at least one admin".into()));
                     }
                     store::workspace::remove_member(tx, ws_id, user_id).await?;
-                    store::activity::record(
-                        tx,
-                        &audit,
-                        now,
-                        &[Entry::new("membership", user_id, uuid, "delete")],
-                    )
-                    .await
+                    store::activity::record(tx, &audit, now, &[Entry::new("membership", user_id, uuid, "delete")]).await
                 })
             })
             .await
@@ -366,10 +312,7 @@ impl Core {
             check_password(&mut p, pw);
         }
         p.into_result()?;
-        if store::user::by_login(&self.db, &input.login)
-            .await?
-            .is_some()
-        {
+        if store::user::by_login(&self.db, &input.login).await?.is_some() {
             return Err(Error::field("login", "taken", "that login is taken"));
         }
         let hash = match &input.password {
@@ -400,11 +343,7 @@ impl Core {
                         tx,
                         &audit,
                         now,
-                        &[Entry::new("user", id, uuid, "create").change(
-                            "role",
-                            None,
-                            Some(role.as_str().to_owned()),
-                        )],
+                        &[Entry::new("user", id, uuid, "create").change("role", None, Some(role.as_str().to_owned()))],
                     )
                     .await?;
                     let u = store::user::by_id(&mut *tx, id)
@@ -415,9 +354,7 @@ impl Core {
             })
             .await
             .map_err(|e| match e {
-                Error::Conflict(_) => {
-                    Error::field("email", "taken", "that login or email is taken")
-                }
+                Error::Conflict(_) => Error::field("email", "taken", "that login or email is taken"),
                 other => other,
             })
     }
@@ -463,20 +400,15 @@ impl Core {
     pub async fn update_user(&self, actor: &Actor, id: Uuid, patch: UserPatch) -> Result<User> {
         let u = self.visible_user(actor, id).await?;
         let is_self = u.id == actor.user_id.0;
-        if !is_self {
-            actor.require_admin()?;
-            if u.is_superuser && !actor.is_superuser {
-                return Err(Error::Forbidden(
-                    "only a server administrator may change a server administrator".into(),
-                ));
-            }
+        // A user is global: only they, or a server administrator, change who they are. A
+        // workspace admin manages memberships instead (remove_member).
+        if !is_self && !actor.is_superuser {
+            return Err(Error::Forbidden(
+                "only the user or a server administrator may change a user; workspace admins manage memberships".into(),
+            ));
         }
         if patch.is_active.is_some() && is_self {
-            return Err(Error::field(
-                "is_active",
-                "invalid",
-                "you cannot deactivate yourself",
-            ));
+            return Err(Error::field("is_active", "invalid", "you cannot deactivate yourself"));
         }
         let mut p = Problems::new();
         if let Some(e) = &patch.email {
@@ -513,24 +445,14 @@ impl Core {
                     }
                     let mut entries = Vec::new();
                     if let Some(e) = &changes.email {
-                        entries.push(Entry::new("user", uid, uuid, "update").change(
-                            "email",
-                            None,
-                            Some(e.clone()),
-                        ));
+                        entries.push(Entry::new("user", uid, uuid, "update").change("email", None, Some(e.clone())));
                     }
                     if let Some(n) = &changes.name {
-                        entries.push(Entry::new("user", uid, uuid, "update").change(
-                            "name",
-                            None,
-                            Some(n.clone()),
-                        ));
+                        entries.push(Entry::new("user", uid, uuid, "update").change("name", None, Some(n.clone())));
                     }
                     if changes.password_hash.is_some() {
                         // The hash itself never goes into the trail.
-                        entries.push(
-                            Entry::new("user", uid, uuid, "update").change("password", None, None),
-                        );
+                        entries.push(Entry::new("user", uid, uuid, "update").change("password", None, None));
                     }
                     if let Some(a) = changes.is_active {
                         entries.push(Entry::new("user", uid, uuid, "update").change(
@@ -562,9 +484,7 @@ impl Core {
             .filter(|u| u.is_superuser && u.is_active)
             .min_by_key(|u| u.id)
             .ok_or_else(|| {
-                Error::Unavailable(
-                    "no server administrator exists; start the server once to bootstrap".into(),
-                )
+                Error::Unavailable("no server administrator exists; start the server once to bootstrap".into())
             })?;
         let ws = match workspace {
             Some(name) => store::workspace::by_name(&self.db, name).await?,

@@ -6,7 +6,7 @@ use clap::{Parser, ValueEnum};
 use dossier_core::{DbOptions, DbTarget};
 use figment::{
     Figment,
-    providers::{Format, Serialized, Toml},
+    providers::{Env, Format, Serialized, Toml},
 };
 use serde::{Deserialize, Serialize};
 
@@ -93,13 +93,18 @@ impl Settings {
         let mut fig = Figment::from(Serialized::defaults(Settings::default()));
         if let Some(path) = &cli.config {
             if !path.exists() {
-                return Err(format!(
-                    "configuration file {} does not exist",
-                    path.display()
-                ));
+                return Err(format!("configuration file {} does not exist", path.display()));
             }
             fig = fig.merge(Toml::file(path));
         }
+        // Settings without a flag: DOSSIER_MAX_BODY_BYTES, DOSSIER_REQUEST_TIMEOUT_SECS, ...
+        fig = fig.merge(Env::prefixed("DOSSIER_").only(&[
+            "max_body_bytes",
+            "request_timeout_secs",
+            "db_max_connections",
+            "db_acquire_timeout_secs",
+            "secure_cookies",
+        ]));
         fig = fig.merge(Serialized::defaults(Overrides {
             listen: cli.listen.clone(),
             data_dir: cli.data_dir.clone(),

@@ -2,9 +2,7 @@
 
 use dossier_core::{
     Core, NewUser, NewWorkspace,
-    model::{
-        NewAlert, NewCase, NewComment, Pap, Priority, Role, Severity, Status, TargetKind, Tlp,
-    },
+    model::{NewAlert, NewCase, NewComment, Pap, Priority, Role, Severity, Status, TargetKind, Tlp},
 };
 
 const TECHNIQUES: &[(&str, &str, &[&str])] = &[
@@ -111,12 +109,7 @@ pub async fn load(core: &Core) -> Result<(), String> {
             .map_err(e)?;
         for i in 0..17 {
             let (title, description, tags) = TECHNIQUES[(i + w * 3) % TECHNIQUES.len()];
-            let severity = [
-                Severity::Low,
-                Severity::Medium,
-                Severity::High,
-                Severity::Critical,
-            ][i % 4];
+            let severity = [Severity::Low, Severity::Medium, Severity::High, Severity::Critical][i % 4];
             let case = core
                 .create_case(
                     actor,

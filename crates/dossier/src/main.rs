@@ -114,10 +114,7 @@ fn main() -> ExitCode {
         }
     };
     config::init_logging(&settings);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("dossier: cannot start the async runtime: {e}");
@@ -189,13 +186,10 @@ async fn serve(core: Core, settings: &Settings) -> Result<(), String> {
     let app = dossier_api::app(state);
     tracing::info!(%addr, backend = ?core.backend(), startup_ms = started.elapsed().as_millis() as u64, "listening");
     println!("dossier listening on http://{addr}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
     tracing::info!("shutting down: finishing queued writes");
     core.close().await;
     Ok(())
@@ -270,8 +264,8 @@ async fn operator(core: &Core, cmd: Command) -> Result<(), String> {
             superuser,
         }) => {
             let actor = core.operator(workspace.as_deref()).await.map_err(e)?;
-            let role = Role::parse(&role)
-                .ok_or_else(|| format!("unknown role `{role}`; expected {}", Role::names()))?;
+            let role =
+                Role::parse(&role).ok_or_else(|| format!("unknown role `{role}`; expected {}", Role::names()))?;
             let password = if password_stdin {
                 Some(read_secret_line()?)
             } else {
@@ -302,10 +296,7 @@ async fn operator(core: &Core, cmd: Command) -> Result<(), String> {
                     if u.is_superuser { " superuser" } else { "" },
                     if u.is_active { "" } else { " disabled" }
                 );
-                println!(
-                    "{}  {:<20} {:<30} {}{}",
-                    u.id, u.login, u.email, u.name, flags
-                );
+                println!("{}  {:<20} {:<30} {}{}", u.id, u.login, u.email, u.name, flags);
             }
         }
         Command::User(UserCmd::SetPassword { login }) => {
@@ -339,38 +330,21 @@ async fn operator(core: &Core, cmd: Command) -> Result<(), String> {
             .map_err(e)?;
             println!("{login} disabled; every key and session of theirs is revoked");
         }
-        Command::Apikey(KeyCmd::Create {
-            login,
-            name,
-            workspace,
-        }) => {
+        Command::Apikey(KeyCmd::Create { login, name, workspace }) => {
             let actor = core.operator(workspace.as_deref()).await.map_err(e)?;
             let user = core.user_by_login(&login).await.map_err(e)?;
             let key = core
                 .create_api_key(&actor, Some(user.id), name, workspace.is_some(), None)
                 .await
                 .map_err(e)?;
-            println!(
-                "API key {} for {login} (shown once):\n{}",
-                key.key.id, key.secret
-            );
+            println!("API key {} for {login} (shown once):\n{}", key.key.id, key.secret);
         }
         Command::Apikey(KeyCmd::List { login }) => {
             let actor = core.operator(None).await.map_err(e)?;
             let user = core.user_by_login(&login).await.map_err(e)?;
             for k in core.list_api_keys(&actor, Some(user.id)).await.map_err(e)? {
-                let state = if k.revoked_at.is_some() {
-                    "revoked"
-                } else {
-                    "active"
-                };
-                println!(
-                    "{}  {:<14} {:<8} {}",
-                    k.id,
-                    k.prefix,
-                    state,
-                    k.name.unwrap_or_default()
-                );
+                let state = if k.revoked_at.is_some() { "revoked" } else { "active" };
+                println!("{}  {:<14} {:<8} {}", k.id, k.prefix, state, k.name.unwrap_or_default());
             }
         }
         Command::Apikey(KeyCmd::Revoke { id }) => {
@@ -389,12 +363,7 @@ async fn operator(core: &Core, cmd: Command) -> Result<(), String> {
         Command::Workspace(WorkspaceCmd::List) => {
             let actor = core.operator(None).await.map_err(e)?;
             for w in core.list_workspaces(&actor).await.map_err(e)? {
-                println!(
-                    "{}  {}{}",
-                    w.id,
-                    w.name,
-                    if w.is_default { " (default)" } else { "" }
-                );
+                println!("{}  {}{}", w.id, w.name, if w.is_default { " (default)" } else { "" });
             }
         }
         Command::Demo => demo::load(core).await?,

@@ -7,8 +7,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use dossier_core::model::{
-    Activity, Alert, AlertFilter, AlertIngest, AlertPatch, BatchResult, Case, NewAlert, Page,
-    Severity, Status,
+    Activity, Alert, AlertFilter, AlertIngest, AlertPatch, BatchResult, Case, NewAlert, Page, Severity, Status,
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -17,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{cases::with_etag, if_match, paging};
 use crate::{
     error::{ApiResult, Problem},
-    extract::{Auth, JsonBody, QueryMap, key},
+    extract::{Auth, JsonBody, OptionalJsonBody, QueryMap, key},
     state::AppState,
 };
 
@@ -88,11 +87,7 @@ struct Merge {
 #[utoipa::path(post, path = "/api/v1/alerts", tag = "alerts", request_body = NewAlert,
     responses((status = 201, body = AlertIngest), (status = 200, description = "A repeat, counted", body = AlertIngest),
         (status = 422, body = Problem)))]
-async fn create(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    JsonBody(input): JsonBody<NewAlert>,
-) -> ApiResult<Response> {
+async fn create(State(s): State<AppState>, Auth(a): Auth, JsonBody(input): JsonBody<NewAlert>) -> ApiResult<Response> {
     let out = s.core.create_alert(&a, input).await?;
     let status = if out.created {
         StatusCode::CREATED
@@ -116,11 +111,7 @@ async fn batch(
 /// List alerts, newest first.
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts", params(ListParams),
     responses((status = 200, body = Page<Alert>), (status = 422, body = Problem)))]
-async fn list(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Page<Alert>>> {
+async fn list(State(s): State<AppState>, Auth(a): Auth, RawQuery(raw): RawQuery) -> ApiResult<Json<Page<Alert>>> {
     let q = QueryMap::parse(raw.as_deref());
     q.only(LIST_KEYS)?;
     let (cursor, limit) = paging(&q)?;
@@ -142,11 +133,7 @@ async fn list(
 #[utoipa::path(get, path = "/api/v1/alerts/{id}", tag = "alerts",
     params(("id" = String, Path, description = "Alert number or UUID")),
     responses((status = 200, body = Alert), (status = 404, body = Problem)))]
-async fn get_one(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
+async fn get_one(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>) -> ApiResult<Response> {
     let alert = s.core.get_alert(&a, key(&id, "alert")?).await?;
     Ok(with_etag(alert.version, Json(alert)))
 }
@@ -177,14 +164,9 @@ async fn promote(
     State(s): State<AppState>,
     Auth(a): Auth,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    OptionalJsonBody(p): OptionalJsonBody<Promote>,
 ) -> ApiResult<Response> {
     let k = key(&id, "alert")?;
-    let p: Promote = if body.iter().all(u8::is_ascii_whitespace) {
-        Promote::default()
-    } else {
-        crate::extract::parse_json(&body)?
-    };
     let case = s.core.promote_alert(&a, k, p.title).await?;
     Ok((StatusCode::CREATED, Json(case)).into_response())
 }
@@ -200,13 +182,8 @@ async fn merge(
     JsonBody(m): JsonBody<Merge>,
 ) -> ApiResult<Json<Alert>> {
     let k = key(&id, "alert")?;
-    let case = dossier_core::Key::parse(&m.case_id).ok_or_else(|| {
-        crate::ApiError::field(
-            "case_id",
-            "invalid_id",
-            "case_id must be a case number or UUID",
-        )
-    })?;
+    let case = dossier_core::Key::parse(&m.case_id)
+        .ok_or_else(|| crate::ApiError::field("case_id", "invalid_id", "case_id must be a case number or UUID"))?;
     Ok(Json(s.core.merge_alert(&a, k, case).await?))
 }
 

@@ -22,9 +22,7 @@ use crate::{
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -53,11 +51,7 @@ fn peer(parts: &Parts) -> Option<String> {
 }
 
 fn cookie(state: &AppState, value: &str, max_age: i64) -> Option<HeaderValue> {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
@@ -67,16 +61,9 @@ fn cookie(state: &AppState, value: &str, max_age: i64) -> Option<HeaderValue> {
 /// Log in with a password. Failed attempts are limited per account and per address (429).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login, security(()),
     responses((status = 200, body = Session), (status = 401, body = Problem), (status = 429, body = Problem)))]
-async fn login(
-    State(s): State<AppState>,
-    parts: Parts,
-    JsonBody(body): JsonBody<Login>,
-) -> ApiResult<Response> {
+async fn login(State(s): State<AppState>, parts: Parts, JsonBody(body): JsonBody<Login>) -> ApiResult<Response> {
     let addr = peer(&parts);
-    let out = s
-        .core
-        .login(&body.login, &body.password, addr.as_deref())
-        .await?;
+    let out = s.core.login(&body.login, &body.password, addr.as_deref()).await?;
     let max_age = (out.expires_at - dossier_core::time::now_us()) / 1_000_000;
     let session = Session {
         token: out.token.clone(),
@@ -96,9 +83,7 @@ async fn login(
 async fn logout(State(s): State<AppState>, parts: Parts) -> ApiResult<Response> {
     let secret = presented_secret(&parts).ok_or(dossier_core::Error::Unauthenticated)?;
     // Authenticate first so that logout cannot be used to probe for keys.
-    s.core
-        .authenticate(&secret, None, dossier_core::Via::Native)
-        .await?;
+    s.core.authenticate(&secret, None, dossier_core::Via::Native).await?;
     s.core.logout(&secret).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     if let Some(c) = cookie(&s, "", 0) {

@@ -6,9 +6,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use dossier_core::model::{
-    Activity, Case, CaseFilter, CasePatch, CaseSort, NewCase, Page, Priority, Severity, Status,
-};
+use dossier_core::model::{Activity, Case, CaseFilter, CasePatch, CaseSort, NewCase, Page, Priority, Severity, Status};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -82,11 +80,7 @@ pub(crate) fn with_etag(version: i32, body: impl IntoResponse) -> Response {
 /// Open a case.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = NewCase,
     responses((status = 201, description = "Created", body = Case), (status = 422, body = Problem), (status = 401, body = Problem)))]
-async fn create(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    JsonBody(input): JsonBody<NewCase>,
-) -> ApiResult<Response> {
+async fn create(State(s): State<AppState>, Auth(a): Auth, JsonBody(input): JsonBody<NewCase>) -> ApiResult<Response> {
     let case = s.core.create_case(&a, input).await?;
     Ok(with_etag(case.version, (StatusCode::CREATED, Json(case))))
 }
@@ -94,18 +88,18 @@ async fn create(
 /// List cases: filters, sort, keyset pagination.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListParams),
     responses((status = 200, body = Page<Case>), (status = 422, body = Problem)))]
-async fn list(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Page<Case>>> {
+async fn list(State(s): State<AppState>, Auth(a): Auth, RawQuery(raw): RawQuery) -> ApiResult<Json<Page<Case>>> {
     let q = QueryMap::parse(raw.as_deref());
     q.only(LIST_KEYS)?;
     let (cursor, limit) = paging(&q)?;
     let sort = match q.get("sort") {
         None => CaseSort::CreatedAt,
         Some(v) => serde_json::from_value(serde_json::Value::String(v.to_owned())).map_err(|_| {
-            ApiError::field("sort", "unknown_value", format!("sort: unknown key `{v}`; expected created_at, updated_at, number, severity, priority, status"))
+            ApiError::field(
+                "sort",
+                "unknown_value",
+                format!("sort: unknown key `{v}`; expected created_at, updated_at, number, severity, priority, status"),
+            )
         })?,
     };
     let descending = match q.get("order") {
@@ -123,11 +117,7 @@ async fn list(
         None => None,
         Some("none") => Some(None),
         Some(v) => Some(Some(Uuid::parse_str(v).map_err(|_| {
-            ApiError::field(
-                "assignee",
-                "invalid",
-                "assignee must be a user id or `none`",
-            )
+            ApiError::field("assignee", "invalid", "assignee must be a user id or `none`")
         })?)),
     };
     let filter = CaseFilter {
@@ -152,11 +142,7 @@ async fn list(
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases",
     params(("id" = String, Path, description = "Case number or UUID")),
     responses((status = 200, body = Case), (status = 404, body = Problem)))]
-async fn get_one(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
+async fn get_one(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>) -> ApiResult<Response> {
     let case = s.core.get_case(&a, key(&id, "case")?).await?;
     Ok(with_etag(case.version, Json(case)))
 }
@@ -184,11 +170,7 @@ async fn update(
 #[utoipa::path(delete, path = "/api/v1/cases/{id}", tag = "cases",
     params(("id" = String, Path, description = "Case number or UUID")),
     responses((status = 204, description = "Deleted"), (status = 404, body = Problem)))]
-async fn delete(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn delete(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.core.delete_case(&a, key(&id, "case")?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -121,22 +121,14 @@ async fn edit(
     Path(id): Path<String>,
     JsonBody(e): JsonBody<Edit>,
 ) -> ApiResult<Json<Comment>> {
-    Ok(Json(
-        s.core
-            .edit_comment(&a, uuid(&id, "comment")?, e.content)
-            .await?,
-    ))
+    Ok(Json(s.core.edit_comment(&a, uuid(&id, "comment")?, e.content).await?))
 }
 
 /// Delete a comment (its author or a workspace admin).
 #[utoipa::path(delete, path = "/api/v1/comments/{id}", tag = "comments",
     params(("id" = String, Path, description = "Comment UUID")),
     responses((status = 204, description = "Deleted"), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn delete(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn delete(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.core.delete_comment(&a, uuid(&id, "comment")?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

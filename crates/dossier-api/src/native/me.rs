@@ -56,20 +56,10 @@ async fn list_keys(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<V
 /// Create an API key. The secret is in this response only.
 #[utoipa::path(post, path = "/api/v1/api-keys", tag = "me", request_body = NewKey,
     responses((status = 201, body = NewApiKey), (status = 422, body = Problem)))]
-async fn create_key(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    JsonBody(k): JsonBody<NewKey>,
-) -> ApiResult<Response> {
+async fn create_key(State(s): State<AppState>, Auth(a): Auth, JsonBody(k): JsonBody<NewKey>) -> ApiResult<Response> {
     let key = s
         .core
-        .create_api_key(
-            &a,
-            k.user_id,
-            k.name,
-            k.bind_workspace,
-            k.expires_at.map(|t| t.0),
-        )
+        .create_api_key(&a, k.user_id, k.name, k.bind_workspace, k.expires_at.map(|t| t.0))
         .await?;
     Ok((StatusCode::CREATED, Json(key)).into_response())
 }
@@ -77,11 +67,7 @@ async fn create_key(
 /// Revoke an API key at once.
 #[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "me", params(("id" = String, Path)),
     responses((status = 204, description = "Revoked"), (status = 404, body = Problem)))]
-async fn revoke_key(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn revoke_key(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.core.revoke_api_key(&a, uuid(&id, "API key")?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -29,21 +29,13 @@ async fn list(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Vec<Us
 /// Create a user in your workspace.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    JsonBody(u): JsonBody<NewUser>,
-) -> ApiResult<Response> {
+async fn create(State(s): State<AppState>, Auth(a): Auth, JsonBody(u): JsonBody<NewUser>) -> ApiResult<Response> {
     Ok((StatusCode::CREATED, Json(s.core.create_user(&a, u).await?)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)),
     responses((status = 200, body = User), (status = 404, body = Problem)))]
-async fn get_one(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<User>> {
+async fn get_one(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>) -> ApiResult<Json<User>> {
     Ok(Json(s.core.get_user(&a, uuid(&id, "user")?).await?))
 }
 

@@ -43,40 +43,20 @@ async fn list(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Vec<Wo
 /// Create a workspace (server administrators); you become its admin.
 #[utoipa::path(post, path = "/api/v1/workspaces", tag = "workspaces", request_body = NewWorkspace,
     responses((status = 201, body = Workspace), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    JsonBody(w): JsonBody<NewWorkspace>,
-) -> ApiResult<Response> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.core.create_workspace(&a, w).await?),
-    )
-        .into_response())
+async fn create(State(s): State<AppState>, Auth(a): Auth, JsonBody(w): JsonBody<NewWorkspace>) -> ApiResult<Response> {
+    Ok((StatusCode::CREATED, Json(s.core.create_workspace(&a, w).await?)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{id}", tag = "workspaces", params(("id" = String, Path)),
     responses((status = 200, body = Workspace), (status = 404, body = Problem)))]
-async fn get_one(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Workspace>> {
-    Ok(Json(
-        s.core.get_workspace(&a, uuid(&id, "workspace")?).await?,
-    ))
+async fn get_one(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>) -> ApiResult<Json<Workspace>> {
+    Ok(Json(s.core.get_workspace(&a, uuid(&id, "workspace")?).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{id}/members", tag = "workspaces", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Member>), (status = 404, body = Problem)))]
-async fn members(
-    State(s): State<AppState>,
-    Auth(a): Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Vec<Member>>> {
-    Ok(Json(
-        s.core.list_members(&a, uuid(&id, "workspace")?).await?,
-    ))
+async fn members(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>) -> ApiResult<Json<Vec<Member>>> {
+    Ok(Json(s.core.list_members(&a, uuid(&id, "workspace")?).await?))
 }
 
 /// Add a member or change their role (workspace admins).

@@ -137,7 +137,9 @@ pub async fn fresh_db(backend: Backend) -> Option<(DbOptions, DbGuard)> {
 
 pub struct TestApp {
     pub router: Router,
+    #[allow(dead_code)]
     pub core: Arc<Core>,
+    #[allow(dead_code)]
     pub backend: Backend,
     _guard: DbGuard,
 }

@@ -23,9 +23,9 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        parse_rfc3339(&s).map(Timestamp).ok_or_else(|| {
-            serde::de::Error::custom("expected an RFC 3339 date-time such as 2026-01-31T12:00:00Z")
-        })
+        parse_rfc3339(&s)
+            .map(Timestamp)
+            .ok_or_else(|| serde::de::Error::custom("expected an RFC 3339 date-time such as 2026-01-31T12:00:00Z"))
     }
 }
 
@@ -285,7 +285,7 @@ pub struct Alert {
     pub event_time: Option<Timestamp>,
     #[schema(value_type = Object)]
     pub custom: serde_json::Value,
-    /// Cases this alert was promoted to or merged into, by number.
+    /// Ids of the cases this alert was promoted to or merged into, oldest link first.
     pub cases: Vec<Uuid>,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,

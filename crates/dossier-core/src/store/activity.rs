@@ -52,12 +52,7 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    pub fn new(
-        object_kind: &'static str,
-        object_id: i64,
-        object_uuid: Uuid,
-        action: &'static str,
-    ) -> Self {
+    pub fn new(object_kind: &'static str, object_id: i64, object_uuid: Uuid, action: &'static str) -> Self {
         Entry {
             case_id: None,
             object_kind,
@@ -68,13 +63,6 @@ impl Entry {
             old: None,
             new: None,
             message: None,
-        }
-    }
-    pub fn bare(object_kind: &'static str, object_id: Option<i64>, action: &'static str) -> Self {
-        Entry {
-            object_id,
-            object_uuid: None,
-            ..Entry::new(object_kind, 0, Uuid::nil(), action)
         }
     }
     pub fn case(mut self, case_id: i64) -> Self {
@@ -94,12 +82,7 @@ impl Entry {
 }
 
 /// Writes entries in one multi-row insert.
-pub(crate) async fn record(
-    tx: &mut Tx<'_>,
-    audit: &Audit,
-    at: i64,
-    entries: &[Entry],
-) -> Result<()> {
+pub(crate) async fn record(tx: &mut Tx<'_>, audit: &Audit, at: i64, entries: &[Entry]) -> Result<()> {
     // 15 values per row; stay far below both backends' parameter limits.
     for chunk in entries.chunks(500) {
         let mut q = Sql::new(
@@ -202,7 +185,6 @@ pub(crate) async fn list<'a, 'c: 'a>(
     if let Some(b) = before_id {
         q.push(" AND a.id < ").bind(b);
     }
-    q.push(" ORDER BY a.id DESC LIMIT ")
-        .bind(i64::from(limit) + 1);
+    q.push(" ORDER BY a.id DESC LIMIT ").bind(i64::from(limit) + 1);
     q.fetch_all(ex).await
 }

@@ -84,7 +84,7 @@ pub(crate) async fn insert_many(
     now: i64,
 ) -> Result<HashMap<i64, i64>> {
     let mut ids = HashMap::with_capacity(rows.len());
-    // 21 values per row.
+    // 23 values per row.
     for chunk in rows.chunks(500) {
         let mut q = Sql::new(
             "INSERT INTO alerts (uuid, workspace_id, seq, title, description, state_id, status, severity, source, source_ref, \
@@ -153,11 +153,7 @@ pub(crate) async fn insert_many(
 }
 
 /// Existing live alerts with these dedup keys.
-pub(crate) async fn find_by_dedup(
-    tx: &mut Tx<'_>,
-    ws: i64,
-    keys: &[Vec<u8>],
-) -> Result<HashMap<Vec<u8>, i64>> {
+pub(crate) async fn find_by_dedup(tx: &mut Tx<'_>, ws: i64, keys: &[Vec<u8>]) -> Result<HashMap<Vec<u8>, i64>> {
     let mut out = HashMap::new();
     for chunk in keys.chunks(500) {
         let mut q = Sql::new("SELECT dedup_key, id FROM alerts WHERE workspace_id = ");
@@ -223,13 +219,7 @@ impl AlertValues {
     }
 }
 
-pub(crate) async fn update(
-    tx: &mut Tx<'_>,
-    id: i64,
-    version: i32,
-    v: &AlertValues,
-    now: i64,
-) -> Result<bool> {
+pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &AlertValues, now: i64) -> Result<bool> {
     let n = Sql::new(
         "UPDATE alerts SET title = $3, description = $4, state_id = $5, status = $6, severity = $7, resolution = $8, \
          owner_id = $9, custom = $10, updated_at = $11, version = version + 1 \
@@ -251,13 +241,7 @@ pub(crate) async fn update(
     Ok(n == 1)
 }
 
-pub(crate) async fn set_state(
-    tx: &mut Tx<'_>,
-    id: i64,
-    state_id: i64,
-    status: i16,
-    now: i64,
-) -> Result<()> {
+pub(crate) async fn set_state(tx: &mut Tx<'_>, id: i64, state_id: i64, status: i16, now: i64) -> Result<()> {
     Sql::new("UPDATE alerts SET state_id = $2, status = $3, updated_at = $4, version = version + 1 WHERE id = $1")
         .arg(id)
         .arg(state_id)
@@ -268,13 +252,7 @@ pub(crate) async fn set_state(
     Ok(())
 }
 
-pub(crate) async fn set_owner(
-    tx: &mut Tx<'_>,
-    ws: i64,
-    alert_id: i64,
-    user_id: Option<i64>,
-    now: i64,
-) -> Result<()> {
+pub(crate) async fn set_owner(tx: &mut Tx<'_>, ws: i64, alert_id: i64, user_id: Option<i64>, now: i64) -> Result<()> {
     Sql::new("DELETE FROM alert_owners WHERE alert_id = $1 AND position = 0")
         .arg(alert_id)
         .execute(&mut *tx)
@@ -291,11 +269,7 @@ pub(crate) async fn set_owner(
     Ok(())
 }
 
-pub(crate) async fn get<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    ws: i64,
-    key: Key,
-) -> Result<Option<AlertRow>> {
+pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key) -> Result<Option<AlertRow>> {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE a.workspace_id = ")
         .bind(ws)
@@ -307,10 +281,7 @@ pub(crate) async fn get<'a, 'c: 'a>(
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn get_many<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    ids: &[i64],
-) -> Result<Vec<AlertRow>> {
+pub(crate) async fn get_many<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64]) -> Result<Vec<AlertRow>> {
     let mut out = Vec::with_capacity(ids.len());
     let mut ex = ex.into();
     for chunk in ids.chunks(500) {
@@ -323,10 +294,7 @@ pub(crate) async fn get_many<'a, 'c: 'a>(
 }
 
 /// Case uuids each alert is linked to, oldest link first.
-pub(crate) async fn cases_of<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    ids: &[i64],
-) -> Result<HashMap<i64, Vec<Uuid>>> {
+pub(crate) async fn cases_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64]) -> Result<HashMap<i64, Vec<Uuid>>> {
     let mut out: HashMap<i64, Vec<Uuid>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -361,12 +329,10 @@ fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
         .bind(ws)
         .push(" AND a.deleted_at IS NULL");
     if !f.status.is_empty() {
-        q.push(" AND a.status IN ")
-            .bind_list(f.status.iter().copied());
+        q.push(" AND a.status IN ").bind_list(f.status.iter().copied());
     }
     if !f.severity.is_empty() {
-        q.push(" AND a.severity IN ")
-            .bind_list(f.severity.iter().copied());
+        q.push(" AND a.severity IN ").bind_list(f.severity.iter().copied());
     }
     if let Some(s) = &f.source {
         q.push(" AND a.source = ").bind(s);

@@ -134,13 +134,7 @@ pub(crate) async fn insert(
 }
 
 /// Writes new values if the row is still at `version`; false when it moved on.
-pub(crate) async fn update(
-    tx: &mut Tx<'_>,
-    id: i64,
-    version: i32,
-    v: &CaseValues,
-    now: i64,
-) -> Result<bool> {
+pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &CaseValues, now: i64) -> Result<bool> {
     let n = Sql::new(
         "UPDATE cases SET title = $3, description = $4, state_id = $5, status = $6, severity = $7, priority = $8, \
          resolution = $9, tlp = $10, pap = $11, owner_id = $12, external_ref = $13, external_link = $14, \
@@ -172,34 +166,26 @@ pub(crate) async fn update(
 }
 
 /// Keeps `case_owners` position 0 in step with `cases.owner_id`.
-pub(crate) async fn set_owner(
-    tx: &mut Tx<'_>,
-    ws: i64,
-    case_id: i64,
-    user_id: Option<i64>,
-    now: i64,
-) -> Result<()> {
+pub(crate) async fn set_owner(tx: &mut Tx<'_>, ws: i64, case_id: i64, user_id: Option<i64>, now: i64) -> Result<()> {
     Sql::new("DELETE FROM case_owners WHERE case_id = $1 AND position = 0")
         .arg(case_id)
         .execute(&mut *tx)
         .await?;
     if let Some(u) = user_id {
-        Sql::new("INSERT INTO case_owners (case_id, position, workspace_id, user_id, created_at) VALUES ($1, 0, $2, $3, $4)")
-            .arg(case_id)
-            .arg(ws)
-            .arg(u)
-            .arg(now)
-            .execute(tx)
-            .await?;
+        Sql::new(
+            "INSERT INTO case_owners (case_id, position, workspace_id, user_id, created_at) VALUES ($1, 0, $2, $3, $4)",
+        )
+        .arg(case_id)
+        .arg(ws)
+        .arg(u)
+        .arg(now)
+        .execute(tx)
+        .await?;
     }
     Ok(())
 }
 
-pub(crate) async fn get<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    ws: i64,
-    key: Key,
-) -> Result<Option<CaseRow>> {
+pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key) -> Result<Option<CaseRow>> {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE c.workspace_id = ")
         .bind(ws)
@@ -213,10 +199,7 @@ pub(crate) async fn get<'a, 'c: 'a>(
 
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
     search::delete(tx, "case", id).await?;
-    Sql::new("DELETE FROM cases WHERE id = $1")
-        .arg(id)
-        .execute(tx)
-        .await?;
+    Sql::new("DELETE FROM cases WHERE id = $1").arg(id).execute(tx).await?;
     Ok(())
 }
 
@@ -239,16 +222,13 @@ fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
         .bind(ws)
         .push(" AND c.deleted_at IS NULL");
     if !f.status.is_empty() {
-        q.push(" AND c.status IN ")
-            .bind_list(f.status.iter().copied());
+        q.push(" AND c.status IN ").bind_list(f.status.iter().copied());
     }
     if !f.severity.is_empty() {
-        q.push(" AND c.severity IN ")
-            .bind_list(f.severity.iter().copied());
+        q.push(" AND c.severity IN ").bind_list(f.severity.iter().copied());
     }
     if !f.priority.is_empty() {
-        q.push(" AND c.priority IN ")
-            .bind_list(f.priority.iter().copied());
+        q.push(" AND c.priority IN ").bind_list(f.priority.iter().copied());
     }
     match &f.owner {
         None => {}
@@ -368,13 +348,7 @@ pub(crate) async fn count<'a, 'c: 'a>(
 
 /// The SQL of a list query, for EXPLAIN checks.
 #[cfg(test)]
-pub(crate) fn list_sql(
-    backend: Backend,
-    f: &ListFilter,
-    sort: CaseSort,
-    descending: bool,
-    after: bool,
-) -> Sql {
+pub(crate) fn list_sql(backend: Backend, f: &ListFilter, sort: CaseSort, descending: bool, after: bool) -> Sql {
     let cols = sort_columns(sort);
     let mut q = Sql::new(SELECT);
     push_filters(&mut q, backend, 1, f);

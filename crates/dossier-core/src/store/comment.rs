@@ -61,11 +61,7 @@ pub(crate) async fn insert(tx: &mut Tx<'_>, ws: i64, c: &NewCommentRow, now: i64
     Ok(id)
 }
 
-pub(crate) async fn by_uuid<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    ws: i64,
-    uuid: Uuid,
-) -> Result<Option<CommentRow>> {
+pub(crate) async fn by_uuid<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, uuid: Uuid) -> Result<Option<CommentRow>> {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE m.workspace_id = ")
         .bind(ws)

@@ -89,10 +89,7 @@ pub(crate) async fn insert(tx: &mut Tx<'_>, c: &NewCredential, now: i64) -> Resu
 
 /// One indexed lookup: the credential by digest, its active user, and the default workspace
 /// with the user's role there.
-pub(crate) async fn resolve<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    sha: &[u8],
-) -> Result<Option<AuthRow>> {
+pub(crate) async fn resolve<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, sha: &[u8]) -> Result<Option<AuthRow>> {
     Sql::new(
         "SELECT c.id AS credential_id, c.secret_sha, c.workspace_id AS bound_workspace_id, c.expires_at, c.last_used_at, \
          u.id AS user_id, u.uuid AS user_uuid, u.login, u.name, u.is_superuser, \
@@ -122,21 +119,13 @@ pub(crate) async fn by_id<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, id: i64) -> Res
     q.fetch_one(ex).await
 }
 
-pub(crate) async fn by_uuid<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    uuid: Uuid,
-) -> Result<Option<CredentialRow>> {
+pub(crate) async fn by_uuid<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, uuid: Uuid) -> Result<Option<CredentialRow>> {
     let mut q = Sql::new(COLS);
-    q.push(" WHERE c.uuid = ")
-        .bind(uuid)
-        .push(" AND c.kind = 0");
+    q.push(" WHERE c.uuid = ").bind(uuid).push(" AND c.kind = 0");
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn list_keys<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    user_id: i64,
-) -> Result<Vec<CredentialRow>> {
+pub(crate) async fn list_keys<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, user_id: i64) -> Result<Vec<CredentialRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE c.user_id = ")
         .bind(user_id)

@@ -21,8 +21,7 @@ macro_rules! migration {
     };
 }
 
-pub(crate) const MIGRATIONS: &[Migration] =
-    &[migration!(1, "0001_core"), migration!(2, "0002_reference")];
+pub(crate) const MIGRATIONS: &[Migration] = &[migration!(1, "0001_core"), migration!(2, "0002_reference")];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
@@ -52,7 +51,9 @@ pub(crate) async fn run(db: &Db) -> Result<Vec<i64>> {
             }
             tx.script(CREATE_TABLE).await?;
             let applied: Vec<(i64, String)> =
-                Sql::new("SELECT version, checksum FROM schema_migrations ORDER BY version").fetch_all(&mut *tx).await?;
+                Sql::new("SELECT version, checksum FROM schema_migrations ORDER BY version")
+                    .fetch_all(&mut *tx)
+                    .await?;
             let mut done = Vec::new();
             for m in MIGRATIONS {
                 let script = match backend {

@@ -115,10 +115,7 @@ impl DbTarget {
     pub fn parse(url: &str) -> std::result::Result<Self, String> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(DbTarget::Postgres(url.to_owned()))
-        } else if let Some(rest) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        {
+        } else if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
             let path = rest.split('?').next().unwrap_or(rest);
             if path.is_empty() {
                 return Err("a sqlite URL needs a file path (sqlite://PATH)".into());
@@ -152,9 +149,7 @@ impl Db {
                     .acquire_timeout(opts.acquire_timeout)
                     .connect_with(connect)
                     .await
-                    .map_err(|e| {
-                        Error::Unavailable(format!("cannot connect to PostgreSQL: {e}"))
-                    })?;
+                    .map_err(|e| Error::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
                 Ok(Db::Postgres(pool))
             }
         }
@@ -268,10 +263,7 @@ where
     } else {
         "ROLLBACK TO w; RELEASE w"
     };
-    if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(end))
-        .execute(&mut *conn)
-        .await
-    {
+    if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(end)).execute(&mut *conn).await {
         return Err(e.into());
     }
     result
@@ -292,12 +284,7 @@ async fn open_sqlite(path: &Path, opts: &DbOptions) -> Result<Db> {
         .pragma("temp_store", "memory");
     let mut writer = SqliteConnection::connect_with(&base.clone().create_if_missing(true))
         .await
-        .map_err(|e| {
-            Error::Unavailable(format!(
-                "cannot open SQLite database {}: {e}",
-                path.display()
-            ))
-        })?;
+        .map_err(|e| Error::Unavailable(format!("cannot open SQLite database {}: {e}", path.display())))?;
     sqlx::raw_sql("PRAGMA wal_autocheckpoint = 4000")
         .execute(&mut writer)
         .await?;
@@ -307,12 +294,7 @@ async fn open_sqlite(path: &Path, opts: &DbOptions) -> Result<Db> {
         .acquire_timeout(opts.acquire_timeout)
         .connect_with(base.read_only(true))
         .await
-        .map_err(|e| {
-            Error::Unavailable(format!(
-                "cannot open SQLite database {}: {e}",
-                path.display()
-            ))
-        })?;
+        .map_err(|e| Error::Unavailable(format!("cannot open SQLite database {}: {e}", path.display())))?;
     let (tx, rx) = mpsc::channel(4096);
     let handle = tokio::spawn(writer_loop(writer, rx));
     Ok(Db::Sqlite(Arc::new(SqliteDb {
@@ -358,17 +340,13 @@ async fn writer_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<WriterMs
             Err(e) => {
                 tracing::error!(error = %e, "group commit failed");
                 let _ = sqlx::raw_sql("ROLLBACK").execute(&mut conn).await;
-                Err(Error::Unavailable(
-                    "the write could not be committed".into(),
-                ))
+                Err(Error::Unavailable("the write could not be committed".into()))
             }
         };
         for done in completions {
             let c = match &commit {
                 Ok(()) => Ok(()),
-                Err(_) => Err(Error::Unavailable(
-                    "the write could not be committed".into(),
-                )),
+                Err(_) => Err(Error::Unavailable("the write could not be committed".into())),
             };
             done(c);
         }
@@ -386,10 +364,9 @@ async fn writer_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<WriterMs
 pub(crate) fn map_sqlx_error(e: sqlx::Error) -> Error {
     match &e {
         sqlx::Error::RowNotFound => Error::NotFound { entity: "row" },
-        sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_) => Error::Unavailable(format!("database unavailable: {e}")),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            Error::Unavailable(format!("database unavailable: {e}"))
+        }
         sqlx::Error::Database(db) => {
             let code = db.code().map(|c| c.to_string()).unwrap_or_default();
             match code.as_str() {
@@ -399,17 +376,18 @@ pub(crate) fn map_sqlx_error(e: sqlx::Error) -> Error {
                 "57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006" => {
                     Error::Unavailable(format!("database unavailable: {e}"))
                 }
+                // Two concurrent first submissions of one alert: retrying finds the stored alert
+                // and counts the repeat.
+                _ if db.is_unique_violation() && db.constraint() == Some("ux_alerts_ws_dedup") => {
+                    Error::Internal(format!("{RETRYABLE} {e}"))
+                }
                 _ if db.is_unique_violation() => Error::Conflict(format!(
                     "duplicate value violates {}",
                     db.constraint().unwrap_or("a uniqueness rule")
                 )),
-                _ if db.is_foreign_key_violation() => {
-                    Error::invalid("body", "a referenced object does not exist")
-                }
+                _ if db.is_foreign_key_violation() => Error::invalid("body", "a referenced object does not exist"),
                 // SQLite busy/locked (should not happen with one writer) and disk I/O.
-                "5" | "6" | "261" | "517" | "10" => {
-                    Error::Unavailable(format!("database busy: {e}"))
-                }
+                "5" | "6" | "261" | "517" | "10" => Error::Unavailable(format!("database busy: {e}")),
                 _ => Error::Internal(e.to_string()),
             }
         }

@@ -20,12 +20,7 @@ async fn fts_delete(tx: &mut Tx<'_>, id: i64, title: &str, body: &str) -> Result
         "INSERT INTO search_docs_fts (search_docs_fts, rowid, title, body) VALUES ('delete', $1, $2, $3)",
         "INSERT INTO search_docs_tri (search_docs_tri, rowid, title, body) VALUES ('delete', $1, $2, $3)",
     ] {
-        Sql::new(table)
-            .arg(id)
-            .arg(title)
-            .arg(body)
-            .execute(&mut *tx)
-            .await?;
+        Sql::new(table).arg(id).arg(title).arg(body).execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -35,12 +30,7 @@ async fn fts_insert(tx: &mut Tx<'_>, id: i64, title: &str, body: &str) -> Result
         "INSERT INTO search_docs_fts (rowid, title, body) VALUES ($1, $2, $3)",
         "INSERT INTO search_docs_tri (rowid, title, body) VALUES ($1, $2, $3)",
     ] {
-        Sql::new(table)
-            .arg(id)
-            .arg(title)
-            .arg(body)
-            .execute(&mut *tx)
-            .await?;
+        Sql::new(table).arg(id).arg(title).arg(body).execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -65,27 +55,28 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<()>
             .await?;
         }
         Backend::Sqlite => {
-            let old: Option<(i64, String, String)> = Sql::new(
-                "SELECT id, title, body FROM search_docs WHERE kind = $1 AND object_id = $2",
-            )
-            .arg(d.kind)
-            .arg(d.object_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let old: Option<(i64, String, String)> =
+                Sql::new("SELECT id, title, body FROM search_docs WHERE kind = $1 AND object_id = $2")
+                    .arg(d.kind)
+                    .arg(d.object_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let id = match old {
                 Some((id, title, body)) => {
                     if title == d.title && body == d.body {
                         return Ok(());
                     }
                     fts_delete(tx, id, &title, &body).await?;
-                    Sql::new("UPDATE search_docs SET case_id = $2, title = $3, body = $4, updated_at = $5 WHERE id = $1")
-                        .arg(id)
-                        .arg(d.case_id)
-                        .arg(d.title)
-                        .arg(d.body)
-                        .arg(now)
-                        .execute(&mut *tx)
-                        .await?;
+                    Sql::new(
+                        "UPDATE search_docs SET case_id = $2, title = $3, body = $4, updated_at = $5 WHERE id = $1",
+                    )
+                    .arg(id)
+                    .arg(d.case_id)
+                    .arg(d.title)
+                    .arg(d.body)
+                    .arg(now)
+                    .execute(&mut *tx)
+                    .await?;
                     id
                 }
                 None => {

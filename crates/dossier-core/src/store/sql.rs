@@ -166,28 +166,17 @@ impl Sql {
                     .fetch_all(&s.read)
                     .await?
             }
-            Ex::Db(Db::Postgres(p)) => {
-                sqlx::query_as_with(text, self.pg_args()?)
-                    .fetch_all(p)
-                    .await?
-            }
+            Ex::Db(Db::Postgres(p)) => sqlx::query_as_with(text, self.pg_args()?).fetch_all(p).await?,
             Ex::Tx(Tx::Sqlite(c)) => {
                 sqlx::query_as_with(text, self.sqlite_args()?)
                     .fetch_all(&mut **c)
                     .await?
             }
-            Ex::Tx(Tx::Postgres(c)) => {
-                sqlx::query_as_with(text, self.pg_args()?)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
+            Ex::Tx(Tx::Postgres(c)) => sqlx::query_as_with(text, self.pg_args()?).fetch_all(&mut **c).await?,
         })
     }
 
-    pub async fn fetch_optional<'a, 'c: 'a, R>(
-        &self,
-        ex: impl Into<Ex<'a, 'c>>,
-    ) -> Result<Option<R>>
+    pub async fn fetch_optional<'a, 'c: 'a, R>(&self, ex: impl Into<Ex<'a, 'c>>) -> Result<Option<R>>
     where
         R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
@@ -198,11 +187,7 @@ impl Sql {
                     .fetch_optional(&s.read)
                     .await?
             }
-            Ex::Db(Db::Postgres(p)) => {
-                sqlx::query_as_with(text, self.pg_args()?)
-                    .fetch_optional(p)
-                    .await?
-            }
+            Ex::Db(Db::Postgres(p)) => sqlx::query_as_with(text, self.pg_args()?).fetch_optional(p).await?,
             Ex::Tx(Tx::Sqlite(c)) => {
                 sqlx::query_as_with(text, self.sqlite_args()?)
                     .fetch_optional(&mut **c)
@@ -253,10 +238,7 @@ mod tests {
             .bind_list(["x", "y"])
             .push(" AND c = ")
             .bind(Some(true));
-        assert_eq!(
-            q.text(),
-            "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3) AND c = $4"
-        );
+        assert_eq!(q.text(), "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3) AND c = $4");
         assert_eq!(q.arg_count(), 4);
         assert_eq!(q.args[1], Arg::Text(Some("x".into())));
     }

@@ -28,12 +28,8 @@ impl Owner {
     }
     fn insert_head(self) -> &'static str {
         match self {
-            Owner::Case => {
-                "INSERT INTO case_terms (case_id, term_id, workspace_id, position, created_at) VALUES "
-            }
-            Owner::Alert => {
-                "INSERT INTO alert_terms (alert_id, term_id, workspace_id, position, created_at) VALUES "
-            }
+            Owner::Case => "INSERT INTO case_terms (case_id, term_id, workspace_id, position, created_at) VALUES ",
+            Owner::Alert => "INSERT INTO alert_terms (alert_id, term_id, workspace_id, position, created_at) VALUES ",
         }
     }
 }
@@ -52,9 +48,7 @@ pub(crate) async fn ensure(
         return Ok(out);
     }
     for chunk in names.chunks(200) {
-        let mut ins = Sql::new(
-            "INSERT INTO terms (uuid, workspace_id, kind, name, created_at, updated_at) VALUES ",
-        );
+        let mut ins = Sql::new("INSERT INTO terms (uuid, workspace_id, kind, name, created_at, updated_at) VALUES ");
         for (i, n) in chunk.iter().enumerate() {
             if i > 0 {
                 ins.push(", ");
@@ -151,9 +145,9 @@ pub(crate) async fn tags_of<'a, 'c: 'a>(
         return Ok(out);
     }
     let mut q = match owner {
-        Owner::Case => Sql::new(
-            "SELECT l.case_id, t.name FROM case_terms l JOIN terms t ON t.id = l.term_id WHERE l.case_id IN ",
-        ),
+        Owner::Case => {
+            Sql::new("SELECT l.case_id, t.name FROM case_terms l JOIN terms t ON t.id = l.term_id WHERE l.case_id IN ")
+        }
         Owner::Alert => Sql::new(
             "SELECT l.alert_id, t.name FROM alert_terms l JOIN terms t ON t.id = l.term_id WHERE l.alert_id IN ",
         ),

@@ -24,9 +24,7 @@ fn pg_url() -> Option<String> {
 }
 
 fn with_db(url: &str, db: &str) -> String {
-    let (base, q) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, q) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let start = base.find("://").map_or(0, |i| i + 3);
     let host = base[start..].split('/').next().unwrap_or("");
     format!(
@@ -45,10 +43,7 @@ impl Drop for PgDb {
     fn drop(&mut self) {
         let (admin, name) = (self.admin.clone(), self.name.clone());
         let _ = std::thread::spawn(move || {
-            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 rt.block_on(async move {
                     use sqlx::Connection as _;
                     if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
@@ -66,10 +61,7 @@ impl Drop for PgDb {
 }
 
 async fn open_sqlite() -> (Db, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "dossier-core-test-{}",
-        uuid::Uuid::now_v7().simple()
-    ));
+    let dir = std::env::temp_dir().join(format!("dossier-core-test-{}", uuid::Uuid::now_v7().simple()));
     let opts = DbOptions {
         target: DbTarget::SqliteFile(dir.join("t.db")),
         max_connections: 2,
@@ -150,11 +142,9 @@ async fn sqlite_schema(db: &Db) -> Schema {
     .await
     .expect("tables");
     for (t,) in tables {
-        let mut q =
-            Sql::new("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(");
+        let mut q = Sql::new("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(");
         q.bind(t.clone()).push(") ORDER BY cid");
-        let cols: Vec<(String, String, i64, Option<String>, i64)> =
-            q.fetch_all(db).await.expect("columns");
+        let cols: Vec<(String, String, i64, Option<String>, i64)> = q.fetch_all(db).await.expect("columns");
         let cols = cols
             .into_iter()
             .map(|(name, ty, notnull, dflt, pk)| {
@@ -338,17 +328,10 @@ fn assert_indexed(backend: Backend, table_alias: &str, what: &str, lines: &[Stri
     let text = lines.join("\n");
     match backend {
         Backend::Sqlite => {
-            assert!(
-                !text.contains("TEMP B-TREE"),
-                "{what}: sorts in a temp b-tree:\n{text}"
-            );
+            assert!(!text.contains("TEMP B-TREE"), "{what}: sorts in a temp b-tree:\n{text}");
             for l in lines {
-                let scan_of_table =
-                    l.starts_with(&format!("SCAN {table_alias}")) && !l.contains("USING");
-                assert!(
-                    !scan_of_table,
-                    "{what}: full scan of {table_alias}:\n{text}"
-                );
+                let scan_of_table = l.starts_with(&format!("SCAN {table_alias}")) && !l.contains("USING");
+                assert!(!scan_of_table, "{what}: full scan of {table_alias}:\n{text}");
             }
         }
         Backend::Postgres => {
@@ -391,11 +374,7 @@ async fn explain_lists(db: &Db) {
         b,
         "c",
         "cases by one status",
-        &plan(
-            db,
-            &case::list_sql(b, &by_status, CaseSort::CreatedAt, true, true),
-        )
-        .await,
+        &plan(db, &case::list_sql(b, &by_status, CaseSort::CreatedAt, true, true)).await,
     );
     let by_sev = case::ListFilter {
         severity: vec![4],
@@ -405,21 +384,13 @@ async fn explain_lists(db: &Db) {
         b,
         "c",
         "cases by one severity",
-        &plan(
-            db,
-            &case::list_sql(b, &by_sev, CaseSort::CreatedAt, true, false),
-        )
-        .await,
+        &plan(db, &case::list_sql(b, &by_sev, CaseSort::CreatedAt, true, false)).await,
     );
     let text = case::ListFilter {
         q: Some("evil.example.com".into()),
         ..Default::default()
     };
-    let lines = plan(
-        db,
-        &case::list_sql(b, &text, CaseSort::CreatedAt, true, false),
-    )
-    .await;
+    let lines = plan(db, &case::list_sql(b, &text, CaseSort::CreatedAt, true, false)).await;
     assert_indexed(b, "c", "cases by text", &lines);
     // The search predicate on its own goes through the text indexes.
     let mut q = Sql::new("SELECT c.id FROM cases c WHERE c.workspace_id = 1");
@@ -444,12 +415,7 @@ async fn explain_lists(db: &Db) {
     }
     for after in [false, true] {
         let sql = alert::list_sql(b, &alert::ListFilter::default(), after);
-        assert_indexed(
-            b,
-            "a",
-            &format!("alert list after={after}"),
-            &plan(db, &sql).await,
-        );
+        assert_indexed(b, "a", &format!("alert list after={after}"), &plan(db, &sql).await);
     }
     let by_status = alert::ListFilter {
         status: vec![1],

@@ -61,30 +61,19 @@ pub(crate) async fn insert(tx: &mut Tx<'_>, u: &NewUserRow, now: i64) -> Result<
     Ok((id, uuid))
 }
 
-pub(crate) async fn by_uuid<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    uuid: Uuid,
-) -> Result<Option<UserRow>> {
+pub(crate) async fn by_uuid<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, uuid: Uuid) -> Result<Option<UserRow>> {
     let mut q = Sql::new(COLS);
-    q.push(" WHERE uuid = ")
-        .bind(uuid)
-        .push(" AND deleted_at IS NULL");
+    q.push(" WHERE uuid = ").bind(uuid).push(" AND deleted_at IS NULL");
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn by_id<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    id: i64,
-) -> Result<Option<UserRow>> {
+pub(crate) async fn by_id<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, id: i64) -> Result<Option<UserRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE id = ").bind(id);
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn by_login<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    login: &str,
-) -> Result<Option<UserRow>> {
+pub(crate) async fn by_login<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, login: &str) -> Result<Option<UserRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE lower(login) = lower(")
         .bind(login)
@@ -92,10 +81,7 @@ pub(crate) async fn by_login<'a, 'c: 'a>(
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn by_login_or_email<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    login: &str,
-) -> Result<Option<UserRow>> {
+pub(crate) async fn by_login_or_email<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, login: &str) -> Result<Option<UserRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE (lower(login) = lower(")
         .bind(login)
@@ -106,10 +92,7 @@ pub(crate) async fn by_login_or_email<'a, 'c: 'a>(
 }
 
 /// All users (for a server administrator) or the members of one workspace.
-pub(crate) async fn list<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    ws: Option<i64>,
-) -> Result<Vec<UserRow>> {
+pub(crate) async fn list<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: Option<i64>) -> Result<Vec<UserRow>> {
     let mut q = Sql::new(COLS);
     match ws {
         Some(ws) => {
@@ -157,28 +140,17 @@ pub(crate) async fn set_last_login(tx: &mut Tx<'_>, id: i64, now: i64) -> Result
     Ok(())
 }
 
-pub(crate) async fn failures_since<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    key: &str,
-    since: i64,
-) -> Result<i64> {
-    let (n,): (i64,) = Sql::new(
-        "SELECT COUNT(*) FROM login_attempts WHERE key = $1 AND at > $2 AND succeeded = FALSE",
-    )
-    .arg(key)
-    .arg(since)
-    .fetch_one(ex)
-    .await?;
+pub(crate) async fn failures_since<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, key: &str, since: i64) -> Result<i64> {
+    let (n,): (i64,) = Sql::new("SELECT COUNT(*) FROM login_attempts WHERE key = $1 AND at > $2 AND succeeded = FALSE")
+        .arg(key)
+        .arg(since)
+        .fetch_one(ex)
+        .await?;
     Ok(n)
 }
 
 /// Records a failed login and forgets attempts older than the window.
-pub(crate) async fn record_failure(
-    tx: &mut Tx<'_>,
-    key: &str,
-    now: i64,
-    forget_before: i64,
-) -> Result<()> {
+pub(crate) async fn record_failure(tx: &mut Tx<'_>, key: &str, now: i64, forget_before: i64) -> Result<()> {
     Sql::new("DELETE FROM login_attempts WHERE at < $1")
         .arg(forget_before)
         .execute(tx)

@@ -60,27 +60,19 @@ pub(crate) async fn insert(
     Ok((id, uuid))
 }
 
-pub(crate) async fn by_uuid<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    uuid: Uuid,
-) -> Result<Option<WorkspaceRow>> {
+pub(crate) async fn by_uuid<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, uuid: Uuid) -> Result<Option<WorkspaceRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE uuid = ").bind(uuid);
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn by_name<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    name: &str,
-) -> Result<Option<WorkspaceRow>> {
+pub(crate) async fn by_name<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, name: &str) -> Result<Option<WorkspaceRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE lower(name) = lower(").bind(name).push(")");
     q.fetch_optional(ex).await
 }
 
-pub(crate) async fn default_workspace<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-) -> Result<Option<WorkspaceRow>> {
+pub(crate) async fn default_workspace<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>) -> Result<Option<WorkspaceRow>> {
     let mut q = Sql::new(COLS);
     q.push(" WHERE is_default = TRUE");
     q.fetch_optional(ex).await
@@ -93,9 +85,8 @@ pub(crate) async fn list_for_user<'a, 'c: 'a>(
     user_id: i64,
     all: bool,
 ) -> Result<Vec<WorkspaceWithRole>> {
-    let mut q = Sql::new(
-        "SELECT w.id, w.uuid, w.name, w.description, w.is_default, w.created_at, m.role FROM workspaces w ",
-    );
+    let mut q =
+        Sql::new("SELECT w.id, w.uuid, w.name, w.description, w.is_default, w.created_at, m.role FROM workspaces w ");
     if all {
         q.push("LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = ")
             .bind(user_id);
@@ -107,17 +98,12 @@ pub(crate) async fn list_for_user<'a, 'c: 'a>(
     q.fetch_all(ex).await
 }
 
-pub(crate) async fn role_of<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    ws: i64,
-    user_id: i64,
-) -> Result<Option<Role>> {
-    let row: Option<(i16,)> =
-        Sql::new("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-            .arg(ws)
-            .arg(user_id)
-            .fetch_optional(ex)
-            .await?;
+pub(crate) async fn role_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, user_id: i64) -> Result<Option<Role>> {
+    let row: Option<(i16,)> = Sql::new("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+        .arg(ws)
+        .arg(user_id)
+        .fetch_optional(ex)
+        .await?;
     Ok(row.and_then(|(r,)| Role::from_ordinal(r)))
 }
 
@@ -134,13 +120,7 @@ pub(crate) async fn first_membership<'a, 'c: 'a>(
     .await
 }
 
-pub(crate) async fn set_member(
-    tx: &mut Tx<'_>,
-    ws: i64,
-    user_id: i64,
-    role: Role,
-    now: i64,
-) -> Result<()> {
+pub(crate) async fn set_member(tx: &mut Tx<'_>, ws: i64, user_id: i64, role: Role, now: i64) -> Result<()> {
     Sql::new(
         "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role",
@@ -163,19 +143,15 @@ pub(crate) async fn remove_member(tx: &mut Tx<'_>, ws: i64, user_id: i64) -> Res
 }
 
 pub(crate) async fn count_admins(tx: &mut Tx<'_>, ws: i64) -> Result<i64> {
-    let (n,): (i64,) =
-        Sql::new("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = $2")
-            .arg(ws)
-            .arg(Role::Admin.ordinal())
-            .fetch_one(tx)
-            .await?;
+    let (n,): (i64,) = Sql::new("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = $2")
+        .arg(ws)
+        .arg(Role::Admin.ordinal())
+        .fetch_one(tx)
+        .await?;
     Ok(n)
 }
 
-pub(crate) async fn members<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    ws: i64,
-) -> Result<Vec<MemberRow>> {
+pub(crate) async fn members<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64) -> Result<Vec<MemberRow>> {
     Sql::new(
         "SELECT u.uuid AS user_uuid, u.login, u.name, m.role, m.created_at FROM memberships m \
          JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.deleted_at IS NULL ORDER BY u.login",
@@ -185,8 +161,10 @@ pub(crate) async fn members<'a, 'c: 'a>(
     .await
 }
 
-/// Reserves `n` consecutive numbers of `kind` in a workspace; returns the first. Numbers are
-/// never reused, even when the inserting transaction rolls back on PostgreSQL.
+/// Reserves `n` consecutive numbers of `kind` in a workspace; returns the first. The counter
+/// only moves forward, so a number once shown is never given again (a rolled-back reservation
+/// was never visible). On PostgreSQL the counter row stays locked until the transaction ends,
+/// which serializes concurrent inserts of one kind in one workspace.
 pub(crate) async fn next_seq(tx: &mut Tx<'_>, ws: i64, kind: &str, n: i64) -> Result<i64> {
     let (first,): (i64,) = Sql::new(
         "INSERT INTO workspace_counters (workspace_id, kind, next) VALUES ($1, $2, 1 + $3) \
@@ -199,4 +177,18 @@ pub(crate) async fn next_seq(tx: &mut Tx<'_>, ws: i64, kind: &str, n: i64) -> Re
     .fetch_one(tx)
     .await?;
     Ok(first)
+}
+
+/// Whether `admin` holds the admin role in a workspace that `user` belongs to.
+pub(crate) async fn administers<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, admin: i64, user: i64) -> Result<bool> {
+    let row: Option<(i64,)> = Sql::new(
+        "SELECT a.workspace_id FROM memberships a JOIN memberships m ON m.workspace_id = a.workspace_id \
+         WHERE a.user_id = $1 AND a.role = $2 AND m.user_id = $3 LIMIT 1",
+    )
+    .arg(admin)
+    .arg(Role::Admin.ordinal())
+    .arg(user)
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.is_some())
 }
