@@ -32,7 +32,11 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
     }
     Bytes::from_request(req, state).await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is too large",
+            )
         } else {
             ApiError::bad_request("unreadable_body", format!("the request body could not be read: {e}"))
         }
@@ -82,7 +86,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     match first {
         None => {
-            return Err(ApiError::bad_request("malformed_json", "the request body is empty; a JSON object is expected"));
+            return Err(ApiError::bad_request(
+                "malformed_json",
+                "the request body is empty; a JSON object is expected",
+            ));
         }
         Some(b'{') => {}
         Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() => {
@@ -91,30 +98,50 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         Some(_) => {}
     }
     if has_nul_escape(bytes) {
-        return Err(ApiError::field("body", "invalid", "text must not contain NUL (\\u0000) characters"));
+        return Err(ApiError::field(
+            "body",
+            "invalid",
+            "text must not contain NUL (\\u0000) characters",
+        ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let result = serde_path_to_error::deserialize::<_, T>(&mut *de);
     match result {
         Ok(v) => match de.end() {
             Ok(()) => Ok(v),
-            Err(e) => Err(ApiError::bad_request("malformed_json", format!("unexpected text after the JSON object: {e}"))),
+            Err(e) => Err(ApiError::bad_request(
+                "malformed_json",
+                format!("unexpected text after the JSON object: {e}"),
+            )),
         },
         Err(err) => {
             let path = err.path().to_string();
             let inner = err.into_inner();
             let syntax = matches!(
                 inner.classify(),
-                serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io
+                serde_json::error::Category::Syntax
+                    | serde_json::error::Category::Eof
+                    | serde_json::error::Category::Io
             );
             // serde reports some type mismatches (a number for an enum) as syntax errors: if the
             // text parses as JSON, the fault is the shape, not the syntax.
             if syntax && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() {
-                return Err(ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {inner}")));
+                return Err(ApiError::bad_request(
+                    "malformed_json",
+                    format!("the body is not valid JSON: {inner}"),
+                ));
             }
-            let field = if path == "." || path.is_empty() { "body".to_owned() } else { path };
+            let field = if path == "." || path.is_empty() {
+                "body".to_owned()
+            } else {
+                path
+            };
             let msg = strip_position(&inner.to_string());
-            let msg = if syntax { format!("unexpected value type ({msg})") } else { msg };
+            let msg = if syntax {
+                format!("unexpected value type ({msg})")
+            } else {
+                msg
+            };
             Err(ApiError::field(field.clone(), "invalid", format!("{field}: {msg}")))
         }
     }
@@ -250,7 +277,11 @@ impl QueryMap {
     pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
         for (k, v) in &self.0 {
             if k.contains('\0') || v.contains('\0') {
-                return Err(ApiError::field(k.clone(), "invalid", "query values must not contain NUL characters"));
+                return Err(ApiError::field(
+                    k.clone(),
+                    "invalid",
+                    "query values must not contain NUL characters",
+                ));
             }
             if !allowed.contains(&k.as_str()) {
                 return Err(ApiError::field(

@@ -311,11 +311,16 @@ impl Core {
         let (owner, bind_workspace) = match user {
             Some(u) if u != actor.user_uuid => {
                 actor.require_admin()?;
-                let row = store::user::by_uuid(&self.db, u).await?.ok_or(Error::not_found("user"))?;
+                let row = store::user::by_uuid(&self.db, u)
+                    .await?
+                    .ok_or(Error::not_found("user"))?;
                 if actor.is_superuser {
                     (row.id, bind_workspace)
                 } else {
-                    if store::workspace::role_of(&self.db, actor.workspace_id.0, row.id).await?.is_none() {
+                    if store::workspace::role_of(&self.db, actor.workspace_id.0, row.id)
+                        .await?
+                        .is_none()
+                    {
                         return Err(Error::not_found("user"));
                     }
                     // A workspace admin's keys for others act in that workspace only.

@@ -9,11 +9,21 @@ pub mod secret;
 pub mod time;
 
 mod alert;
+mod asset;
 mod auth;
+mod blob;
 mod case;
 mod comment;
+mod customer;
+mod evidence;
+mod note;
+mod observable;
 mod paging;
+mod reference;
+mod search;
 mod store;
+mod task;
+mod timeline;
 mod validate;
 mod workspace;
 
@@ -38,6 +48,10 @@ pub struct CoreConfig {
     /// Failed logins per client address within `login_window`.
     pub login_max_failures_per_address: i64,
     pub login_window: Duration,
+    /// Where evidence files are kept (content-addressed: `ab/cd/<sha256>`). Replicas share it.
+    pub blob_dir: std::path::PathBuf,
+    /// Largest accepted upload, bytes.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for CoreConfig {
@@ -47,8 +61,15 @@ impl Default for CoreConfig {
             login_max_failures_per_account: 10,
             login_max_failures_per_address: 50,
             login_window: Duration::from_secs(15 * 60),
+            blob_dir: std::path::PathBuf::from("dossier-data/blobs"),
+            max_upload_bytes: 1024 * 1024 * 1024,
         }
     }
+}
+
+/// The schema version this binary migrates to.
+pub fn schema_version() -> i64 {
+    store::migrate::latest_version()
 }
 
 /// Connection pool figures for `/metrics`.

@@ -223,7 +223,9 @@ impl Core {
         if my_role != Some(Role::Admin) && !actor.is_superuser {
             return Err(Error::Forbidden("this needs the admin role in that workspace".into()));
         }
-        let u = store::user::by_uuid(&self.db, user).await?.ok_or(Error::not_found("user"))?;
+        let u = store::user::by_uuid(&self.db, user)
+            .await?
+            .ok_or(Error::not_found("user"))?;
         // A workspace admin may only bring in people they already administer elsewhere; anyone
         // else is invisible to them (users are global, workspaces are tenants).
         if !actor.is_superuser && !store::workspace::administers(&self.db, actor.user_id.0, u.id).await? {

@@ -51,6 +51,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Largest JSON request body, bytes.
     pub max_body_bytes: usize,
+    /// Largest evidence upload, bytes (default 1 GiB).
+    pub max_upload_bytes: u64,
     pub request_timeout_secs: u64,
     /// Database pool size (PostgreSQL) / reader connections (SQLite).
     pub db_max_connections: u32,
@@ -67,6 +69,7 @@ impl Default for Settings {
             database_url: None,
             log_format: LogFormat::Text,
             max_body_bytes: 16 * 1024 * 1024,
+            max_upload_bytes: 1024 * 1024 * 1024,
             request_timeout_secs: 30,
             db_max_connections: 16,
             db_acquire_timeout_secs: 5,
@@ -100,6 +103,7 @@ impl Settings {
         // Settings without a flag: DOSSIER_MAX_BODY_BYTES, DOSSIER_REQUEST_TIMEOUT_SECS, ...
         fig = fig.merge(Env::prefixed("DOSSIER_").only(&[
             "max_body_bytes",
+            "max_upload_bytes",
             "request_timeout_secs",
             "db_max_connections",
             "db_acquire_timeout_secs",

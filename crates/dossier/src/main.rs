@@ -131,7 +131,12 @@ fn main() -> ExitCode {
 }
 
 async fn open(settings: &Settings) -> Result<Core, String> {
-    let core = Core::open(&settings.db_options()?, CoreConfig::default())
+    let cfg = CoreConfig {
+        blob_dir: settings.data_dir.join("blobs"),
+        max_upload_bytes: settings.max_upload_bytes,
+        ..CoreConfig::default()
+    };
+    let core = Core::open(&settings.db_options()?, cfg)
         .await
         .map_err(|e| e.to_string())?;
     Ok(core)

@@ -2,10 +2,19 @@
 //! service, and shape the response; no rule lives here.
 
 mod alerts;
+mod assets;
 mod auth;
 mod cases;
 mod comments;
+mod customers;
+mod evidence;
 mod me;
+mod notes;
+mod observables;
+mod reference;
+mod search;
+mod tasks;
+mod timeline;
 mod users;
 mod workspaces;
 
@@ -24,6 +33,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(comments::router())
         .merge(workspaces::router())
         .merge(users::router())
+        .merge(customers::router())
+        .merge(reference::router())
+        .merge(observables::router())
+        .merge(assets::router())
+        .merge(tasks::router())
+        .merge(notes::router())
+        .merge(timeline::router())
+        .merge(evidence::router())
+        .merge(search::router())
 }
 
 /// `If-Match: "3"` (or `W/"3"`, or `3`) as a version number.

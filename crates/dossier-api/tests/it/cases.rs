@@ -35,10 +35,7 @@ async fn create_get_update_delete(b: Backend) {
     assert_eq!(v["number"], 1);
     assert_eq!(v["title"], "Phishing wave");
     assert_eq!(v["status"], "new");
-    assert_eq!(
-        v["state"],
-        json!({"id": 3, "code": "open", "label": "Open"})
-    );
+    assert_eq!(v["state"], json!({"id": 3, "code": "open", "label": "Open"}));
     assert_eq!(v["severity"], "high");
     assert_eq!(v["priority"], "critical");
     assert_eq!(v["tlp"], "red");
@@ -55,14 +52,15 @@ async fn create_get_update_delete(b: Backend) {
 
     // By number and by UUID.
     let by_num = app.admin("GET", "/api/v1/cases/1", None).await.expect(200);
-    let by_id = app
-        .admin("GET", &format!("/api/v1/cases/{id}"), None)
-        .await
-        .expect(200);
+    let by_id = app.admin("GET", &format!("/api/v1/cases/{id}"), None).await.expect(200);
     assert_eq!(by_num.body, by_id.body);
 
     let u = app
-        .admin("PATCH", "/api/v1/cases/1", Some(json!({"title": "Phishing wave (payroll)", "tags": ["email"], "assignee": null, "version": 1})))
+        .admin(
+            "PATCH",
+            "/api/v1/cases/1",
+            Some(json!({"title": "Phishing wave (payroll)", "tags": ["email"], "assignee": null, "version": 1})),
+        )
         .await
         .expect(200);
     assert_eq!(u.body["title"], "Phishing wave (payroll)");
@@ -90,9 +88,7 @@ async fn create_get_update_delete(b: Backend) {
         .await
         .expect(204);
     app.admin("GET", "/api/v1/cases/1", None).await.expect(404);
-    app.admin("DELETE", "/api/v1/cases/1", None)
-        .await
-        .expect(404);
+    app.admin("DELETE", "/api/v1/cases/1", None).await.expect(404);
     // Numbers are never reused.
     let next = app
         .admin("POST", "/api/v1/cases", Some(json!({"title": "Next"})))
@@ -115,9 +111,7 @@ async fn list_filters_and_pages(b: Backend) {
         if i == 7 {
             body["description"] = json!("beacon to evil.example.com seen");
         }
-        app.admin("POST", "/api/v1/cases", Some(body))
-            .await
-            .expect(201);
+        app.admin("POST", "/api/v1/cases", Some(body)).await.expect(201);
     }
     // Default sort: newest first; walk every page.
     let mut seen = Vec::new();
@@ -169,11 +163,7 @@ async fn list_filters_and_pages(b: Backend) {
         .expect(200);
     assert_eq!(count(&r), 11);
     let r = app
-        .admin(
-            "GET",
-            "/api/v1/cases?severity=critical&severity=low&limit=200",
-            None,
-        )
+        .admin("GET", "/api/v1/cases?severity=critical&severity=low&limit=200", None)
         .await
         .expect(200);
     assert_eq!(count(&r), 11);
@@ -192,21 +182,12 @@ async fn list_filters_and_pages(b: Backend) {
         .await
         .expect(200);
     assert_eq!(count(&r), 8, "tags match case-insensitively");
-    let r = app
-        .admin("GET", "/api/v1/cases?q=EVIL.example", None)
-        .await
-        .expect(200);
+    let r = app.admin("GET", "/api/v1/cases?q=EVIL.example", None).await.expect(200);
     assert_eq!(count(&r), 1);
     assert_eq!(r.body["items"][0]["number"], 8);
-    let r = app
-        .admin("GET", "/api/v1/cases?q=Case%2012", None)
-        .await
-        .expect(200);
+    let r = app.admin("GET", "/api/v1/cases?q=Case%2012", None).await.expect(200);
     assert_eq!(count(&r), 1);
-    let r = app
-        .admin("GET", "/api/v1/cases?status=closed", None)
-        .await
-        .expect(200);
+    let r = app.admin("GET", "/api/v1/cases?status=closed", None).await.expect(200);
     assert_eq!(count(&r), 0);
     let r = app
         .admin(
@@ -253,42 +234,23 @@ async fn stale_version_conflicts(b: Backend) {
         .await
         .expect(409);
     assert_eq!(stale.body["code"], "conflict");
-    assert_eq!(
-        stale.header("content-type"),
-        Some("application/problem+json")
-    );
+    assert_eq!(stale.header("content-type"), Some("application/problem+json"));
     // If-Match carries the version too.
     let h = [
-        (
-            "authorization",
-            format!("Bearer {}", crate::harness::ADMIN_KEY),
-        ),
+        ("authorization", format!("Bearer {}", crate::harness::ADMIN_KEY)),
         ("if-match", "\"1\"".to_owned()),
     ];
     let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    app.call(
-        "PATCH",
-        "/api/v1/cases/1",
-        &hs,
-        Some(r#"{"severity":"critical"}"#),
-    )
-    .await
-    .expect(409);
+    app.call("PATCH", "/api/v1/cases/1", &hs, Some(r#"{"severity":"critical"}"#))
+        .await
+        .expect(409);
     let h2 = [
-        (
-            "authorization",
-            format!("Bearer {}", crate::harness::ADMIN_KEY),
-        ),
+        ("authorization", format!("Bearer {}", crate::harness::ADMIN_KEY)),
         ("if-match", "\"2\"".to_owned()),
     ];
     let hs2: Vec<(&str, &str)> = h2.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let ok = app
-        .call(
-            "PATCH",
-            "/api/v1/cases/1",
-            &hs2,
-            Some(r#"{"severity":"critical"}"#),
-        )
+        .call("PATCH", "/api/v1/cases/1", &hs2, Some(r#"{"severity":"critical"}"#))
         .await
         .expect(200);
     assert_eq!(ok.body["severity"], "critical");
@@ -303,7 +265,11 @@ async fn close_and_reopen(b: Backend) {
         .await
         .expect(201);
     let c = app
-        .admin("PATCH", "/api/v1/cases/1", Some(json!({"status": "closed", "resolution": "false_positive", "closing_note": "benign"})))
+        .admin(
+            "PATCH",
+            "/api/v1/cases/1",
+            Some(json!({"status": "closed", "resolution": "false_positive", "closing_note": "benign"})),
+        )
         .await
         .expect(200);
     assert_eq!(c.body["status"], "closed");
@@ -311,11 +277,7 @@ async fn close_and_reopen(b: Backend) {
     assert_eq!(c.body["resolution"], "false_positive");
     assert!(c.body["closed_at"].is_string());
     let r = app
-        .admin(
-            "PATCH",
-            "/api/v1/cases/1",
-            Some(json!({"status": "in_progress"})),
-        )
+        .admin("PATCH", "/api/v1/cases/1", Some(json!({"status": "in_progress"})))
         .await
         .expect(200);
     assert_eq!(r.body["state"]["code"], "in_progress");
@@ -345,10 +307,7 @@ async fn activity_trail(b: Backend) {
     )
     .await
     .expect(200);
-    let a = app
-        .admin("GET", "/api/v1/cases/1/activity", None)
-        .await
-        .expect(200);
+    let a = app.admin("GET", "/api/v1/cases/1/activity", None).await.expect(200);
     let items = a.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 3, "{items:?}");
     let sev = items.iter().find(|i| i["field"] == "severity").unwrap();
@@ -366,11 +325,7 @@ async fn activity_trail(b: Backend) {
     assert_eq!(p1.body["items"].as_array().unwrap().len(), 2);
     let c = p1.body["next_cursor"].as_str().unwrap();
     let p2 = app
-        .admin(
-            "GET",
-            &format!("/api/v1/cases/1/activity?limit=2&cursor={c}"),
-            None,
-        )
+        .admin("GET", &format!("/api/v1/cases/1/activity?limit=2&cursor={c}"), None)
         .await
         .expect(200);
     assert_eq!(p2.body["items"].as_array().unwrap().len(), 1);

@@ -63,18 +63,12 @@ impl Drop for DbGuard {
                 let (url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime: use a thread with its own.
                 let _ = std::thread::spawn(move || {
-                    if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                    {
+                    if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
                         rt.block_on(async move {
                             use sqlx::Connection as _;
                             if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
-                                let sql =
-                                    format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                                    .execute(&mut c)
-                                    .await;
+                                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
                             }
                         });
                     }
@@ -90,13 +84,9 @@ impl Drop for DbGuard {
 pub async fn fresh_db(backend: Backend) -> Option<(DbOptions, DbGuard)> {
     let target_and_guard = match backend {
         Backend::Sqlite => {
-            let dir =
-                std::env::temp_dir().join(format!("dossier-test-{}", Uuid::now_v7().simple()));
+            let dir = std::env::temp_dir().join(format!("dossier-test-{}", Uuid::now_v7().simple()));
             std::fs::create_dir_all(&dir).ok()?;
-            (
-                DbTarget::SqliteFile(dir.join("dossier.db")),
-                DbGuard::Sqlite(dir),
-            )
+            (DbTarget::SqliteFile(dir.join("dossier.db")), DbGuard::Sqlite(dir))
         }
         Backend::Postgres => {
             let Some(admin) = pg_admin_url() else {
@@ -117,10 +107,7 @@ pub async fn fresh_db(backend: Backend) -> Option<(DbOptions, DbGuard)> {
                 .expect("create test database");
             (
                 DbTarget::Postgres(with_database(&admin, &name)),
-                DbGuard::Postgres {
-                    admin_url: admin,
-                    name,
-                },
+                DbGuard::Postgres { admin_url: admin, name },
             )
         }
     };
@@ -135,7 +122,19 @@ pub async fn fresh_db(backend: Backend) -> Option<(DbOptions, DbGuard)> {
     ))
 }
 
+/// Removes the test's blob directory.
+pub struct FilesGuard(pub PathBuf);
+
+impl Drop for FilesGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 pub struct TestApp {
+    /// The blob directory (evidence files) of this test.
+    #[allow(dead_code)]
+    pub files: FilesGuard,
     pub router: Router,
     #[allow(dead_code)]
     pub core: Arc<Core>,
@@ -155,12 +154,7 @@ impl Resp {
     /// Fails the test with the body when the status is not the expected one.
     #[track_caller]
     pub fn expect(self, status: u16) -> Resp {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "unexpected status; body: {}",
-            self.text
-        );
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
         self
     }
     pub fn json(&self) -> &Value {
@@ -178,6 +172,11 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, cfg: CoreConfig) -> Option<TestApp> {
         let (opts, guard) = fresh_db(backend).await?;
+        let files = std::env::temp_dir().join(format!("dossier-blobs-{}", Uuid::now_v7().simple()));
+        let cfg = CoreConfig {
+            blob_dir: files.join("blobs"),
+            ..cfg
+        };
         let core = Core::open(&opts, cfg).await.expect("open database");
         core.migrate().await.expect("migrate");
         core.bootstrap(Bootstrap {
@@ -198,36 +197,24 @@ impl TestApp {
             router,
             core,
             backend,
+            files: FilesGuard(files),
             _guard: guard,
         })
     }
 
     /// Sends a request; `body` is sent as JSON text when given.
-    pub async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: Option<&str>,
-    ) -> Resp {
+    pub async fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Resp {
         let mut req = Request::builder()
             .method(Method::from_bytes(method.as_bytes()).expect("method"))
             .uri(path);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        if body.is_some()
-            && !headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        {
+        if body.is_some() && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
             req = req.header("content-type", "application/json");
         }
         let req = req
-            .body(
-                body.map(|b| Body::from(b.to_owned()))
-                    .unwrap_or_else(Body::empty),
-            )
+            .body(body.map(|b| Body::from(b.to_owned())).unwrap_or_else(Body::empty))
             .expect("request");
         let res = self.router.clone().oneshot(req).await.expect("infallible");
         let status = res.status();
@@ -255,18 +242,13 @@ impl TestApp {
     pub async fn as_key(&self, key: &str, method: &str, path: &str, body: Option<Value>) -> Resp {
         let auth = format!("Bearer {key}");
         let b = body.map(|v| v.to_string());
-        self.call(method, path, &[("authorization", &auth)], b.as_deref())
-            .await
+        self.call(method, path, &[("authorization", &auth)], b.as_deref()).await
     }
 
     /// A new workspace with its own admin; returns (workspace id, admin's key).
     pub async fn tenant(&self, name: &str) -> (String, String) {
         let ws = self
-            .admin(
-                "POST",
-                "/api/v1/workspaces",
-                Some(serde_json::json!({"name": name})),
-            )
+            .admin("POST", "/api/v1/workspaces", Some(serde_json::json!({"name": name})))
             .await
             .expect(201);
         let ws_id = ws.body["id"].as_str().expect("id").to_owned();
@@ -275,7 +257,8 @@ impl TestApp {
             ("x-dossier-workspace", ws_id.clone()),
         ];
         let login = format!("admin-{}", name.to_lowercase().replace(' ', "-"));
-        let body = serde_json::json!({"login": login, "email": format!("{login}@example.org"), "name": name, "role": "admin"});
+        let body =
+            serde_json::json!({"login": login, "email": format!("{login}@example.org"), "name": name, "role": "admin"});
         let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let u = self
             .call("POST", "/api/v1/users", &hs, Some(&body.to_string()))
@@ -297,17 +280,10 @@ impl TestApp {
     /// A member of the default workspace with `role`; returns (user id, key).
     pub async fn member(&self, login: &str, role: &str) -> (String, String) {
         let body = serde_json::json!({"login": login, "email": format!("{login}@example.org"), "name": login, "role": role, "password": "correct horse battery"});
-        let u = self
-            .admin("POST", "/api/v1/users", Some(body))
-            .await
-            .expect(201);
+        let u = self.admin("POST", "/api/v1/users", Some(body)).await.expect(201);
         let uid = u.body["id"].as_str().expect("id").to_owned();
         let k = self
-            .admin(
-                "POST",
-                "/api/v1/api-keys",
-                Some(serde_json::json!({"user_id": uid})),
-            )
+            .admin("POST", "/api/v1/api-keys", Some(serde_json::json!({"user_id": uid})))
             .await
             .expect(201);
         (uid, k.body["secret"].as_str().expect("secret").to_owned())

@@ -4,10 +4,19 @@
 mod harness;
 
 mod alerts;
+mod assets;
 mod auth;
 mod bad_input;
 mod cases;
 mod comments;
+mod customers;
+mod evidence;
 mod isolation;
+mod notes;
+mod observables;
 mod ops;
+mod reference;
+mod search;
+mod tasks;
+mod timeline;
 mod workspaces;

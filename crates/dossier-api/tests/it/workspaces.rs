@@ -614,10 +614,22 @@ async fn self_service_profile_and_password(b: Backend) {
     // Users are global: a workspace admin manages memberships, not identities, even of
     // their own members; a server administrator may.
     let r = app
-        .as_key(&wadmin, "PATCH", &format!("/api/v1/users/{judy}"), Some(json!({"name": "Judy J"})))
+        .as_key(
+            &wadmin,
+            "PATCH",
+            &format!("/api/v1/users/{judy}"),
+            Some(json!({"name": "Judy J"})),
+        )
         .await
         .expect(403);
     assert_eq!(r.body["code"], "forbidden");
-    let r = app.admin("PATCH", &format!("/api/v1/users/{judy}"), Some(json!({"name": "Judy J"}))).await.expect(200);
+    let r = app
+        .admin(
+            "PATCH",
+            &format!("/api/v1/users/{judy}"),
+            Some(json!({"name": "Judy J"})),
+        )
+        .await
+        .expect(200);
     assert_eq!(r.body["name"], "Judy J");
 }

@@ -1,8 +1,26 @@
 //! Entities as the core hands them out, and the inputs it takes. The native API serializes
 //! these directly; dialects translate them.
 
+mod asset;
+mod customer;
 mod enums;
+mod evidence;
+mod note;
+mod observable;
+mod reference;
+mod search;
+mod task;
+mod timeline;
+pub use asset::*;
+pub use customer::*;
 pub use enums::*;
+pub use evidence::*;
+pub use note::*;
+pub use observable::*;
+pub use reference::*;
+pub use search::*;
+pub use task::*;
+pub use timeline::*;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::ToSchema;

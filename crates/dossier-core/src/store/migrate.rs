@@ -21,7 +21,12 @@ macro_rules! migration {
     };
 }
 
-pub(crate) const MIGRATIONS: &[Migration] = &[migration!(1, "0001_core"), migration!(2, "0002_reference")];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_core"),
+    migration!(2, "0002_reference"),
+    migration!(3, "0003_observables"),
+    migration!(4, "0004_customers"),
+];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.last().map(|m| m.version).unwrap_or(0)

@@ -26,13 +26,22 @@ pub(crate) mod sql;
 
 pub(crate) mod activity;
 pub(crate) mod alert;
+pub(crate) mod asset;
+pub(crate) mod blob;
 pub(crate) mod case;
 pub(crate) mod comment;
 pub(crate) mod credential;
+pub(crate) mod customer;
+pub(crate) mod evidence;
+pub(crate) mod note;
+pub(crate) mod observable;
+pub(crate) mod reference;
 pub(crate) mod search;
+pub(crate) mod task;
 pub(crate) mod term;
 #[cfg(test)]
 mod tests;
+pub(crate) mod timeline;
 pub(crate) mod user;
 pub(crate) mod workspace;
 

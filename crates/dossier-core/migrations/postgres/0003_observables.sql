@@ -1,0 +1,1 @@
+-- Reserved for observable columns (issue 4).

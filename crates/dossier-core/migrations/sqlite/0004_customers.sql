@@ -1,0 +1,1 @@
+-- Reserved for customer columns (issue 4).

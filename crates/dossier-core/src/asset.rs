@@ -1,0 +1,1 @@
+//! Asset service (being written).

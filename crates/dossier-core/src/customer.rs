@@ -1,0 +1,1 @@
+//! Customer service (being written).

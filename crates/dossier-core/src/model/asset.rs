@@ -1,0 +1,1 @@
+//! Asset types (being written).

@@ -1,0 +1,1 @@
+//! Customer types (being written).

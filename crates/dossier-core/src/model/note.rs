@@ -1,0 +1,1 @@
+//! Note types (being written).

@@ -1,0 +1,1 @@
+//! Observable types (being written).

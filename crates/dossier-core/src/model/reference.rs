@@ -1,0 +1,1 @@
+//! Reference types (being written).

@@ -1,0 +1,1 @@
+//! Search types (being written).

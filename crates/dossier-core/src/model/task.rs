@@ -1,0 +1,1 @@
+//! Task types (being written).

@@ -1,0 +1,1 @@
+//! Observable service (being written).

@@ -1,0 +1,1 @@
+//! Reference service (being written).

@@ -1,0 +1,1 @@
+//! Search service (being written).

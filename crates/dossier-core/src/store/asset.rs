@@ -1,0 +1,1 @@
+//! Asset rows (being written).

@@ -1,0 +1,1 @@
+//! Blob rows (being written).

@@ -1,0 +1,1 @@
+//! Customer rows (being written).

@@ -1,0 +1,1 @@
+//! Evidence rows (being written).

@@ -1,0 +1,1 @@
+//! Note rows (being written).

@@ -1,0 +1,1 @@
+//! Observable rows (being written).

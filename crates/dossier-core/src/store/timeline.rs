@@ -1,0 +1,1 @@
+//! Timeline rows (being written).
