@@ -10,8 +10,8 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        Activity, Case, CaseFilter, CasePatch, NewCase, Page, Pap, Priority, Resolution, Severity, StateRef, Status,
-        Timestamp, Tlp, UserRef,
+        Activity, Case, CaseFilter, CasePatch, CustomerRef, NamedRef, NewCase, Page, Pap, Priority, Resolution,
+        Severity, StateRef, Status, SummaryVersion, Timestamp, Tlp, UserRef,
     },
     paging,
     store::{
@@ -23,6 +23,14 @@ use crate::{
     time::now_us,
     validate,
 };
+
+/// Link changes of a case update, resolved before the transaction.
+struct CaseLinks {
+    reviewer: Option<Option<i64>>,
+    customer: Option<Option<i64>>,
+    classification: Option<Option<i64>>,
+    state: Option<(i64, Status)>,
+}
 
 pub(crate) fn user_ref(uuid: Option<Uuid>, login: Option<String>, name: Option<String>) -> Option<UserRef> {
     match (uuid, login, name) {
@@ -51,6 +59,15 @@ pub(crate) fn case_view(r: CaseRow, ws: Uuid, tags: Vec<String>) -> Case {
         pap: Pap::from_ordinal(r.pap).unwrap_or(Pap::Amber),
         tags,
         assignee: user_ref(r.owner_uuid, r.owner_login, r.owner_name),
+        reviewer: user_ref(r.reviewer_uuid, r.reviewer_login, r.reviewer_name),
+        customer: match (r.customer_uuid, r.customer_seq, r.customer_name) {
+            (Some(id), Some(number), Some(name)) => Some(CustomerRef { id, number, name }),
+            _ => None,
+        },
+        classification: match (r.classification_id, r.classification_name) {
+            (Some(id), Some(name)) => Some(NamedRef { id, name }),
+            _ => None,
+        },
         external_ref: r.external_ref,
         external_link: r.external_link,
         closing_note: r.closing_note,
@@ -109,12 +126,42 @@ impl Core {
             Some(u) => Some(self.assignee_id(actor, u, "assignee").await?),
             None => None,
         };
-        let status = input.status.unwrap_or(Status::New);
+        let reviewer = match input.reviewer {
+            Some(u) => Some(self.assignee_id(actor, u, "reviewer").await?),
+            None => None,
+        };
+        let customer_id = match &input.customer {
+            Some(c) => Some(self.case_customer(actor, c).await?),
+            None => None,
+        };
+        if let Some(c) = input.classification_id {
+            self.check_classification(actor, c).await?;
+        }
+        let (state_id, status) = match input.state_id {
+            Some(state) => {
+                let canonical = self.case_state_status(actor, state).await?;
+                if input.status.is_some_and(|s| s != canonical) {
+                    return Err(Error::field(
+                        "status",
+                        "conflict",
+                        format!(
+                            "status `{}` disagrees with state_id {state}, which reads `{canonical}`",
+                            input.status.map(|s| s.as_str()).unwrap_or("")
+                        ),
+                    ));
+                }
+                (state, canonical)
+            }
+            None => {
+                let status = input.status.unwrap_or(Status::New);
+                (status.default_case_state(), status)
+            }
+        };
         let now = now_us();
         let values = CaseValues {
             title: input.title.trim().to_owned(),
             description: input.description.clone(),
-            state_id: status.default_case_state(),
+            state_id,
             status: status.ordinal(),
             severity: input.severity.unwrap_or(Severity::Medium).ordinal(),
             priority: input.priority.unwrap_or(Priority::Unknown).ordinal(),
@@ -122,6 +169,9 @@ impl Core {
             tlp: input.tlp.unwrap_or(Tlp::Amber).ordinal(),
             pap: input.pap.unwrap_or(Pap::Amber).ordinal(),
             owner_id: owner,
+            reviewer_id: reviewer,
+            customer_id,
+            classification_id: input.classification_id,
             external_ref: input.external_ref.clone(),
             external_link: input.external_link.clone(),
             closing_note: None,
@@ -159,7 +209,12 @@ impl Core {
             p.text("q", q, 1, 200);
         }
         p.into_result()?;
+        let customer_id = match &f.customer {
+            Some(c) => Some(self.case_customer(actor, c).await?),
+            None => None,
+        };
         let filter = store::case::ListFilter {
+            customer_id,
             status: f.status.iter().map(|s| s.ordinal()).collect(),
             severity: f.severity.iter().map(|s| s.ordinal()).collect(),
             priority: f.priority.iter().map(|s| s.ordinal()).collect(),
@@ -244,15 +299,39 @@ impl Core {
             Some(None) => Some(None),
             None => None,
         };
+        let links = CaseLinks {
+            reviewer: match patch.reviewer {
+                Some(Some(u)) => Some(Some(self.assignee_id(actor, u, "reviewer").await?)),
+                Some(None) => Some(None),
+                None => None,
+            },
+            customer: match &patch.customer {
+                Some(Some(c)) => Some(Some(self.case_customer(actor, c).await?)),
+                Some(None) => Some(None),
+                None => None,
+            },
+            classification: match patch.classification_id {
+                Some(Some(c)) => {
+                    self.check_classification(actor, c).await?;
+                    Some(Some(c))
+                }
+                Some(None) => Some(None),
+                None => None,
+            },
+            state: match patch.state_id {
+                Some(s) => Some((s, self.case_state_status(actor, s).await?)),
+                None => None,
+            },
+        };
         let audit = Audit::of(actor);
         let ws_uuid = actor.workspace_uuid;
-        let shared = Arc::new((patch, tags, custom, owner));
+        let shared = Arc::new((patch, tags, custom, owner, links));
         self.db
             .write(move |tx| {
                 let shared = Arc::clone(&shared);
                 let audit = audit.clone();
                 Box::pin(async move {
-                    let (patch, tags, custom, owner) = &*shared;
+                    let (patch, tags, custom, owner, links) = &*shared;
                     let now = now_us();
                     let row = store::case::get(&mut *tx, audit.ws, key)
                         .await?
@@ -327,9 +406,36 @@ impl Core {
                         new.pap = v.ordinal();
                         change("pap", json_str(&Pap::from_ordinal(old.pap)), json_str(&v));
                     }
+                    if let Some((state, canonical)) = links.state {
+                        if state != old.state_id {
+                            new.state_id = state;
+                            new.status = canonical.ordinal();
+                            if canonical.is_closed() != Status::from_ordinal(old.status).is_some_and(Status::is_closed)
+                            {
+                                new.closed_at = canonical.is_closed().then_some(now);
+                            }
+                            change("state_id", json_str(&old.state_id), json_str(&state));
+                        }
+                    }
                     if let Some(v) = owner {
                         new.owner_id = *v;
                         change("assignee", json_str(&old.owner_id), json_str(&new.owner_id));
+                    }
+                    if let Some(v) = links.reviewer {
+                        new.reviewer_id = v;
+                        change("reviewer", json_str(&old.reviewer_id), json_str(&new.reviewer_id));
+                    }
+                    if let Some(v) = links.customer {
+                        new.customer_id = v;
+                        change("customer", json_str(&old.customer_id), json_str(&new.customer_id));
+                    }
+                    if let Some(v) = links.classification {
+                        new.classification_id = v;
+                        change(
+                            "classification_id",
+                            json_str(&old.classification_id),
+                            json_str(&new.classification_id),
+                        );
                     }
                     if let Some(v) = &patch.external_ref {
                         new.external_ref = v.clone();
@@ -382,6 +488,11 @@ impl Core {
                     if tags_changed {
                         if let Some(t) = tags {
                             store::term::set_tags(tx, Owner::Case, audit.ws, &[(row.id, t.clone())], now, true).await?;
+                        }
+                    }
+                    if new.description != old.description {
+                        if let Some(d) = new.description.as_deref() {
+                            store::case::add_summary_version(tx, audit.ws, row.id, d, audit.actor, now).await?;
                         }
                     }
                     if new.title != old.title
@@ -484,6 +595,59 @@ impl Core {
         })
     }
 
+    /// Resolves a customer given by UUID or number in the actor's workspace.
+    pub(crate) async fn case_customer(&self, actor: &Actor, raw: &str) -> Result<i64> {
+        let key = Key::parse(raw)
+            .ok_or_else(|| Error::field("customer", "invalid", "customer must be a customer id or number"))?;
+        store::case::customer_id(&self.db, actor.workspace_id.0, key)
+            .await?
+            .ok_or_else(|| Error::field("customer", "not_found", "customer: no such customer in this workspace"))
+    }
+
+    pub(crate) async fn check_classification(&self, actor: &Actor, id: i64) -> Result<()> {
+        if store::reference::exists(
+            &self.db,
+            store::reference::RefTable::Classification,
+            actor.workspace_id.0,
+            id,
+        )
+        .await?
+        {
+            Ok(())
+        } else {
+            Err(Error::field(
+                "classification_id",
+                "unknown_value",
+                format!("classification_id: no classification {id}"),
+            ))
+        }
+    }
+
+    /// The canonical status a detailed case state reads as.
+    pub(crate) async fn case_state_status(&self, actor: &Actor, state: i64) -> Result<Status> {
+        store::case::state_canonical(&self.db, actor.workspace_id.0, state)
+            .await?
+            .and_then(Status::from_ordinal)
+            .ok_or_else(|| Error::field("state_id", "unknown_value", format!("state_id: no case state {state}")))
+    }
+
+    /// Earlier versions of the case summary, newest first.
+    pub async fn case_summary_versions(&self, actor: &Actor, key: Key) -> Result<Vec<SummaryVersion>> {
+        let row = store::case::get(&self.db, actor.workspace_id.0, key)
+            .await?
+            .ok_or(Error::not_found("case"))?;
+        Ok(store::case::summary_versions(&self.db, row.id)
+            .await?
+            .into_iter()
+            .map(|v| SummaryVersion {
+                version: v.version,
+                content: v.content,
+                author: user_ref(v.author_uuid, v.author_login, v.author_name),
+                at: Timestamp(v.at),
+            })
+            .collect())
+    }
+
     /// A user who may be assigned work in the actor's workspace.
     pub(crate) async fn assignee_id(&self, actor: &Actor, user: Uuid, field: &str) -> Result<i64> {
         let id = user_id(Ex::Db(&self.db), user, field).await?;
@@ -515,6 +679,9 @@ pub(crate) async fn insert_case(
     store::case::set_owner(tx, audit.ws, id, values.owner_id, now).await?;
     store::term::set_tags(tx, Owner::Case, audit.ws, &[(id, tags.to_vec())], now, false).await?;
     index_case(tx, audit.ws, id, values, now).await?;
+    if let Some(d) = values.description.as_deref().filter(|d| !d.is_empty()) {
+        store::case::add_summary_version(tx, audit.ws, id, d, audit.actor, now).await?;
+    }
     let message = match origin {
         Some(o) => format!("case #{seq} created from {o}"),
         None => format!("case #{seq} created"),

@@ -6,7 +6,9 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use dossier_core::model::{Activity, Case, CaseFilter, CasePatch, CaseSort, NewCase, Page, Priority, Severity, Status};
+use dossier_core::model::{
+    Activity, Case, CaseFilter, CasePatch, CaseSort, NewCase, Page, Priority, Severity, Status, SummaryVersion,
+};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -23,6 +25,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create, list))
         .routes(routes!(get_one, update, delete))
         .routes(routes!(activity))
+        .routes(routes!(summary_versions))
+}
+
+/// Every saved version of the case summary (its description), newest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/summary-versions", tag = "cases",
+    params(("id" = String, Path, description = "Case number or UUID")),
+    responses((status = 200, body = Vec<SummaryVersion>), (status = 404, body = Problem)))]
+async fn summary_versions(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<SummaryVersion>>> {
+    Ok(Json(s.core.case_summary_versions(&a, key(&id, "case")?).await?))
 }
 
 /// Query parameters of the case list (documentation; parsed leniently by `QueryMap`).
@@ -38,6 +53,8 @@ struct ListParams {
     assignee: Option<String>,
     /// Every listed tag must be on the case.
     tags: Option<String>,
+    /// Customer id or number.
+    customer: Option<String>,
     /// Case-insensitive substring of title, description or external reference.
     q: Option<String>,
     created_after: Option<String>,
@@ -54,6 +71,7 @@ struct ListParams {
 }
 
 const LIST_KEYS: &[&str] = &[
+    "customer",
     "status",
     "severity",
     "priority",
@@ -125,6 +143,7 @@ async fn list(State(s): State<AppState>, Auth(a): Auth, RawQuery(raw): RawQuery)
         severity: q.enums("severity", Severity::parse, &Severity::names())?,
         priority: q.enums("priority", Priority::parse, &Priority::names())?,
         assignee,
+        customer: q.get("customer").map(str::to_owned),
         tags: q.list("tags"),
         q: q.get("q").map(str::to_owned),
         created_after: q.time("created_after")?,

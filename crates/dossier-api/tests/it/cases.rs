@@ -10,7 +10,9 @@ both!(
     list_filters_and_pages,
     stale_version_conflicts,
     close_and_reopen,
-    activity_trail
+    activity_trail,
+    detailed_state_reviewer_classification,
+    summary_history
 );
 
 async fn create_get_update_delete(b: Backend) {
@@ -329,4 +331,136 @@ async fn activity_trail(b: Backend) {
         .await
         .expect(200);
     assert_eq!(p2.body["items"].as_array().unwrap().len(), 1);
+}
+
+async fn detailed_state_reviewer_classification(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else { return };
+    let (rid, _) = app.member("rita", "analyst").await;
+    // State 4 (Containment) reads as in_progress; classification 6 is malicious-code:ransomware.
+    let c = app
+        .admin(
+            "POST",
+            "/api/v1/cases",
+            Some(json!({"title": "Contain", "state_id": 4, "reviewer": rid, "classification_id": 6})),
+        )
+        .await
+        .expect(201);
+    assert_eq!(c.body["status"], "in_progress");
+    assert_eq!(c.body["state"]["id"], 4);
+    assert_eq!(c.body["state"]["code"], "containment");
+    assert_eq!(c.body["reviewer"]["login"], "rita");
+    assert_eq!(
+        c.body["classification"],
+        json!({"id": 6, "name": "malicious-code:ransomware"})
+    );
+    // The same canonical status keeps the detailed state (echo rule).
+    let same = app
+        .admin("PATCH", "/api/v1/cases/1", Some(json!({"status": "in_progress"})))
+        .await
+        .expect(200);
+    assert_eq!(same.body["state"]["id"], 4);
+    assert_eq!(same.body["version"], 1);
+    // Another detailed state; then closing through a state row sets closed_at.
+    let r = app
+        .admin("PATCH", "/api/v1/cases/1", Some(json!({"state_id": 5})))
+        .await
+        .expect(200);
+    assert_eq!(r.body["state"]["code"], "eradication");
+    let closed = app
+        .admin("PATCH", "/api/v1/cases/1", Some(json!({"state_id": 9})))
+        .await
+        .expect(200);
+    assert_eq!(closed.body["status"], "closed");
+    assert!(closed.body["closed_at"].is_string());
+    let cleared = app
+        .admin(
+            "PATCH",
+            "/api/v1/cases/1",
+            Some(json!({"reviewer": null, "classification_id": null})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(cleared.body["reviewer"], Value::Null);
+    assert_eq!(cleared.body["classification"], Value::Null);
+    // Bad references.
+    let e = app
+        .admin("POST", "/api/v1/cases", Some(json!({"title": "x", "state_id": 999})))
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "state_id");
+    let e = app
+        .admin(
+            "POST",
+            "/api/v1/cases",
+            Some(json!({"title": "x", "status": "closed", "state_id": 4})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "status");
+    let e = app
+        .admin(
+            "POST",
+            "/api/v1/cases",
+            Some(json!({"title": "x", "classification_id": 9999})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "classification_id");
+    let e = app
+        .admin("POST", "/api/v1/cases", Some(json!({"title": "x", "customer": "42"})))
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "customer");
+    let e = app.admin("GET", "/api/v1/cases?customer=nope", None).await.expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "customer");
+    // A reviewer from another workspace is refused.
+    let (_, other_key) = app.tenant("Elsewhere").await;
+    let other = app.as_key(&other_key, "GET", "/api/v1/me", None).await.expect(200);
+    let outsider = other.body["user"]["id"].as_str().unwrap().to_owned();
+    let e = app
+        .admin("PATCH", "/api/v1/cases/1", Some(json!({"reviewer": outsider})))
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "reviewer");
+    // Nothing was created by the refused requests.
+    let list = app.admin("GET", "/api/v1/cases?count=true", None).await.expect(200);
+    assert_eq!(list.body["total"], 1);
+}
+
+async fn summary_history(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else { return };
+    app.admin(
+        "POST",
+        "/api/v1/cases",
+        Some(json!({"title": "Summ", "description": "first"})),
+    )
+    .await
+    .expect(201);
+    app.admin("PATCH", "/api/v1/cases/1", Some(json!({"description": "second"})))
+        .await
+        .expect(200);
+    app.admin("PATCH", "/api/v1/cases/1", Some(json!({"title": "Summary"})))
+        .await
+        .expect(200);
+    app.admin("PATCH", "/api/v1/cases/1", Some(json!({"description": "third"})))
+        .await
+        .expect(200);
+    let v = app
+        .admin("GET", "/api/v1/cases/1/summary-versions", None)
+        .await
+        .expect(200);
+    let items = v.body.as_array().unwrap();
+    let got: Vec<(i64, &str)> = items
+        .iter()
+        .map(|i| (i["version"].as_i64().unwrap(), i["content"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, vec![(3, "third"), (2, "second"), (1, "first")]);
+    assert_eq!(items[0]["author"]["login"], "admin");
+    app.admin("GET", "/api/v1/cases/99/summary-versions", None)
+        .await
+        .expect(404);
+    let (_, other) = app.tenant("Other").await;
+    app.as_key(&other, "GET", "/api/v1/cases/1/summary-versions", None)
+        .await
+        .expect(404);
 }

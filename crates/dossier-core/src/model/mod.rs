@@ -76,6 +76,31 @@ pub struct UserRef {
     pub name: String,
 }
 
+/// A reference row: id and name.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A customer as a case shows it.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct CustomerRef {
+    pub id: Uuid,
+    pub number: i64,
+    pub name: String,
+}
+
+/// One saved version of a case's summary (its description).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SummaryVersion {
+    pub version: i32,
+    pub content: String,
+    pub author: Option<UserRef>,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+}
+
 /// A state row (detailed status) of a case or alert.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct StateRef {
@@ -163,9 +188,16 @@ pub struct Case {
     pub pap: Pap,
     pub tags: Vec<String>,
     pub assignee: Option<UserRef>,
+    /// Who reviews the case (IRIS reviewer).
+    pub reviewer: Option<UserRef>,
+    /// The customer (IRIS client) the case belongs to.
+    pub customer: Option<CustomerRef>,
+    /// One of the 36 built-in classifications (`malicious-code:ransomware`, ...) or a workspace's own.
+    pub classification: Option<NamedRef>,
     pub external_ref: Option<String>,
     pub external_link: Option<String>,
     pub closing_note: Option<String>,
+    /// Custom attributes, checked against the workspace's field definitions.
     #[schema(value_type = Object)]
     pub custom: serde_json::Value,
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -196,6 +228,14 @@ pub struct NewCase {
     pub tags: Vec<String>,
     /// User id (UUID) of the assignee; must be a member of the workspace.
     pub assignee: Option<Uuid>,
+    /// User id of the reviewer; must be a member of the workspace.
+    pub reviewer: Option<Uuid>,
+    /// Customer id (UUID) or number.
+    pub customer: Option<String>,
+    pub classification_id: Option<i64>,
+    /// A detailed state row (e.g. 4 Containment); its canonical status becomes the case's
+    /// status. Takes precedence over `status`, which must agree if both are given.
+    pub state_id: Option<i64>,
     pub external_ref: Option<String>,
     pub external_link: Option<String>,
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -222,6 +262,18 @@ pub struct CasePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub assignee: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub reviewer: Option<Option<Uuid>>,
+    /// Customer id (UUID) or number; `null` detaches.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub customer: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub classification_id: Option<Option<i64>>,
+    /// A detailed state row; its canonical status becomes the case's status.
+    pub state_id: Option<i64>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub external_ref: Option<Option<String>>,
@@ -260,6 +312,8 @@ pub struct CaseFilter {
     pub priority: Vec<Priority>,
     /// `Some(None)` = unassigned.
     pub assignee: Option<Option<Uuid>>,
+    /// Customer id (UUID) or number.
+    pub customer: Option<String>,
     /// Every tag must be present.
     pub tags: Vec<String>,
     pub q: Option<String>,

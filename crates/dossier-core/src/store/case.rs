@@ -26,6 +26,16 @@ pub(crate) struct CaseRow {
     pub owner_uuid: Option<Uuid>,
     pub owner_login: Option<String>,
     pub owner_name: Option<String>,
+    pub reviewer_id: Option<i64>,
+    pub reviewer_uuid: Option<Uuid>,
+    pub reviewer_login: Option<String>,
+    pub reviewer_name: Option<String>,
+    pub customer_id: Option<i64>,
+    pub customer_uuid: Option<Uuid>,
+    pub customer_seq: Option<i64>,
+    pub customer_name: Option<String>,
+    pub classification_id: Option<i64>,
+    pub classification_name: Option<String>,
     pub external_ref: Option<String>,
     pub external_link: Option<String>,
     pub closing_note: Option<String>,
@@ -42,11 +52,15 @@ pub(crate) struct CaseRow {
 
 const SELECT: &str = "SELECT c.id, c.uuid, c.seq, c.title, c.description, c.state_id, s.code AS state_code, \
     s.label AS state_label, c.status, c.severity, c.priority, c.resolution, c.tlp, c.pap, c.owner_id, \
-    o.uuid AS owner_uuid, o.login AS owner_login, o.name AS owner_name, c.external_ref, c.external_link, \
+    o.uuid AS owner_uuid, o.login AS owner_login, o.name AS owner_name, \
+    c.reviewer_id, rv.uuid AS reviewer_uuid, rv.login AS reviewer_login, rv.name AS reviewer_name, \
+    c.customer_id, cu.uuid AS customer_uuid, cu.seq AS customer_seq, cu.name AS customer_name, \
+    c.classification_id, cl.name AS classification_name, c.external_ref, c.external_link, \
     c.closing_note, c.custom, c.occurred_at, c.closed_at, c.created_at, c.updated_at, \
     cb.uuid AS creator_uuid, cb.login AS creator_login, cb.name AS creator_name, c.version \
     FROM cases c JOIN case_states s ON s.id = c.state_id LEFT JOIN users o ON o.id = c.owner_id \
-    LEFT JOIN users cb ON cb.id = c.created_by";
+    LEFT JOIN users cb ON cb.id = c.created_by LEFT JOIN users rv ON rv.id = c.reviewer_id \
+    LEFT JOIN customers cu ON cu.id = c.customer_id LEFT JOIN classifications cl ON cl.id = c.classification_id";
 
 /// The writable columns of a case.
 #[derive(Debug, Clone)]
@@ -61,6 +75,9 @@ pub(crate) struct CaseValues {
     pub tlp: i16,
     pub pap: i16,
     pub owner_id: Option<i64>,
+    pub reviewer_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub classification_id: Option<i64>,
     pub external_ref: Option<String>,
     pub external_link: Option<String>,
     pub closing_note: Option<String>,
@@ -82,6 +99,9 @@ impl CaseValues {
             tlp: r.tlp,
             pap: r.pap,
             owner_id: r.owner_id,
+            reviewer_id: r.reviewer_id,
+            customer_id: r.customer_id,
+            classification_id: r.classification_id,
             external_ref: r.external_ref.clone(),
             external_link: r.external_link.clone(),
             closing_note: r.closing_note.clone(),
@@ -104,8 +124,8 @@ pub(crate) async fn insert(
     let (id,): (i64,) = Sql::new(
         "INSERT INTO cases (uuid, workspace_id, seq, title, description, state_id, status, severity, priority, resolution, \
          tlp, pap, owner_id, external_ref, external_link, closing_note, custom, occurred_at, closed_at, reported_at, \
-         created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $20, $20, $21) RETURNING id",
+         created_at, updated_at, created_by, reviewer_id, customer_id, classification_id) VALUES ($1, $2, $3, $4, $5, $6, \
+         $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $20, $21, $22, $23, $24) RETURNING id",
     )
     .arg(uuid)
     .arg(ws)
@@ -128,6 +148,9 @@ pub(crate) async fn insert(
     .arg(v.closed_at)
     .arg(now)
     .arg(by)
+    .arg(v.reviewer_id)
+    .arg(v.customer_id)
+    .arg(v.classification_id)
     .fetch_one(tx)
     .await?;
     Ok((id, uuid))
@@ -138,7 +161,8 @@ pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &CaseValue
     let n = Sql::new(
         "UPDATE cases SET title = $3, description = $4, state_id = $5, status = $6, severity = $7, priority = $8, \
          resolution = $9, tlp = $10, pap = $11, owner_id = $12, external_ref = $13, external_link = $14, \
-         closing_note = $15, custom = $16, occurred_at = $17, closed_at = $18, updated_at = $19, version = version + 1 \
+         closing_note = $15, custom = $16, occurred_at = $17, closed_at = $18, updated_at = $19, reviewer_id = $20, \
+         customer_id = $21, classification_id = $22, version = version + 1 \
          WHERE id = $1 AND version = $2 AND deleted_at IS NULL",
     )
     .arg(id)
@@ -160,6 +184,9 @@ pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &CaseValue
     .arg(v.occurred_at)
     .arg(v.closed_at)
     .arg(now)
+    .arg(v.reviewer_id)
+    .arg(v.customer_id)
+    .arg(v.classification_id)
     .execute(tx)
     .await?;
     Ok(n == 1)
@@ -215,6 +242,7 @@ pub(crate) struct ListFilter {
     pub q: Option<String>,
     pub created_after: Option<i64>,
     pub created_before: Option<i64>,
+    pub customer_id: Option<i64>,
 }
 
 fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
@@ -240,6 +268,9 @@ fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
                 .bind(*u)
                 .push(")");
         }
+    }
+    if let Some(cust) = f.customer_id {
+        q.push(" AND c.customer_id = ").bind(cust);
     }
     for tag in &f.tags {
         q.push(" AND c.id IN (SELECT ct.case_id FROM case_terms ct JOIN terms t ON t.id = ct.term_id WHERE t.workspace_id = ")
@@ -391,4 +422,75 @@ pub(crate) async fn touch(tx: &mut Tx<'_>, id: i64, now: i64) -> Result<()> {
         .execute(tx)
         .await?;
     Ok(())
+}
+
+/// Records a version of the case summary (its description).
+pub(crate) async fn add_summary_version(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    case_id: i64,
+    content: &str,
+    author: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    Sql::new(
+        "INSERT INTO case_summary_versions (case_id, workspace_id, version, content, author_id, at) \
+         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5 FROM case_summary_versions WHERE case_id = $1",
+    )
+    .arg(case_id)
+    .arg(ws)
+    .arg(content)
+    .arg(author)
+    .arg(now)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub(crate) struct SummaryRow {
+    pub version: i32,
+    pub content: String,
+    pub author_uuid: Option<Uuid>,
+    pub author_login: Option<String>,
+    pub author_name: Option<String>,
+    pub at: i64,
+}
+
+/// Summary versions, newest first.
+pub(crate) async fn summary_versions<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, case_id: i64) -> Result<Vec<SummaryRow>> {
+    Sql::new(
+        "SELECT v.version, v.content, u.uuid AS author_uuid, u.login AS author_login, u.name AS author_name, v.at \
+         FROM case_summary_versions v LEFT JOIN users u ON u.id = v.author_id WHERE v.case_id = $1 ORDER BY v.version DESC",
+    )
+    .arg(case_id)
+    .fetch_all(ex)
+    .await
+}
+
+/// A customer of the workspace by number or UUID: its internal id.
+pub(crate) async fn customer_id<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key) -> Result<Option<i64>> {
+    let mut q = Sql::new("SELECT id FROM customers WHERE workspace_id = ");
+    q.bind(ws).push(" AND ");
+    match key {
+        Key::Uuid(u) => q.push("uuid = ").bind(u),
+        Key::Seq(n) => q.push("seq = ").bind(n),
+    };
+    let row: Option<(i64,)> = q.fetch_optional(ex).await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The canonical status of a case state row visible in the workspace.
+pub(crate) async fn state_canonical<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    state_id: i64,
+) -> Result<Option<i16>> {
+    let row: Option<(i16,)> =
+        Sql::new("SELECT canonical FROM case_states WHERE id = $1 AND (workspace_id IS NULL OR workspace_id = $2)")
+            .arg(state_id)
+            .arg(ws)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.map(|r| r.0))
 }
