@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
+use crate::model::FieldEntity;
 use crate::{
     Core,
     actor::Actor,
@@ -122,6 +123,9 @@ impl Core {
             );
         }
         p.into_result()?;
+        let custom = self
+            .check_custom(actor.workspace_id.0, FieldEntity::Case, "custom", &custom, true)
+            .await?;
         let owner = match input.assignee {
             Some(u) => Some(self.assignee_id(actor, u, "assignee").await?),
             None => None,
@@ -294,6 +298,13 @@ impl Core {
             );
         }
         p.into_result()?;
+        let custom = match custom {
+            Some(c) => Some(
+                self.check_custom(actor.workspace_id.0, FieldEntity::Case, "custom", &c, true)
+                    .await?,
+            ),
+            None => None,
+        };
         let owner = match patch.assignee {
             Some(Some(u)) => Some(Some(self.assignee_id(actor, u, "assignee").await?)),
             Some(None) => Some(None),

@@ -14,6 +14,7 @@ mod auth;
 mod blob;
 mod case;
 mod comment;
+mod custom_field;
 mod customer;
 mod evidence;
 mod note;

@@ -6,6 +6,7 @@ mod assets;
 mod auth;
 mod cases;
 mod comments;
+mod custom_fields;
 mod customers;
 mod evidence;
 mod me;
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(comments::router())
         .merge(workspaces::router())
         .merge(users::router())
+        .merge(custom_fields::router())
         .merge(customers::router())
         .merge(reference::router())
         .merge(observables::router())

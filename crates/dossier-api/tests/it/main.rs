@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod cases;
 mod comments;
+mod custom_fields;
 mod customers;
 mod evidence;
 mod isolation;

@@ -2,6 +2,7 @@
 //! these directly; dialects translate them.
 
 mod asset;
+mod custom_field;
 mod customer;
 mod enums;
 mod evidence;
@@ -12,6 +13,7 @@ mod search;
 mod task;
 mod timeline;
 pub use asset::*;
+pub use custom_field::*;
 pub use customer::*;
 pub use enums::*;
 pub use evidence::*;
