@@ -67,23 +67,63 @@ impl Core {
                     alert_id: Some(a.id),
                 })
             }
-            _ => Err(Error::invalid(
-                "target",
-                "comments on this kind of object are not available yet",
-            )),
+            other => {
+                let (table, what) = match other {
+                    TargetKind::CaseAsset => ("case_assets", "asset"),
+                    TargetKind::CaseObservable => ("case_observables", "observable"),
+                    TargetKind::Note => ("notes", "note"),
+                    TargetKind::Task => ("tasks", "task"),
+                    TargetKind::Evidence => ("evidences", "evidence"),
+                    TargetKind::TimelineEvent => ("timeline_events", "timeline event"),
+                    TargetKind::Case | TargetKind::Alert => ("cases", "case"),
+                };
+                let (id, case_id) = store::comment::target(ex, table, ws, key)
+                    .await?
+                    .ok_or(Error::not_found(what))?;
+                Ok(Target {
+                    kind,
+                    id,
+                    case_id,
+                    alert_id: None,
+                })
+            }
         }
     }
 
     pub async fn add_comment(&self, actor: &Actor, kind: TargetKind, key: Key, input: NewComment) -> Result<Comment> {
+        self.add_comment_in(actor, None, kind, key, input).await
+    }
+
+    /// Resolves a comment target, checking that it belongs to `case` when given.
+    async fn scoped_target(&self, ws: i64, case: Option<Key>, kind: TargetKind, key: Key) -> Result<Target> {
+        let target = self.comment_target(Ex::Db(&self.db), ws, kind, key).await?;
+        if let Some(c) = case {
+            let row = store::case::get(&self.db, ws, c)
+                .await?
+                .ok_or(Error::not_found("case"))?;
+            if target.case_id != Some(row.id) {
+                return Err(Error::not_found("object in this case"));
+            }
+        }
+        Ok(target)
+    }
+
+    /// Adds a comment to an object, which must belong to `case` when one is named.
+    pub async fn add_comment_in(
+        &self,
+        actor: &Actor,
+        case: Option<Key>,
+        kind: TargetKind,
+        key: Key,
+        input: NewComment,
+    ) -> Result<Comment> {
         actor.require_write()?;
         let mut p = Problems::new();
         p.text("content", &input.content, 1, MAX_COMMENT);
         p.into_result()?;
         let audit = Audit::of(actor);
         let input = Arc::new(input);
-        let core_kind = kind;
-        let this = self;
-        let target = this.comment_target(Ex::Db(&self.db), audit.ws, core_kind, key).await?;
+        let target = self.scoped_target(audit.ws, case, kind, key).await?;
         let target = Arc::new(target);
         self.db
             .write(move |tx| {
@@ -146,10 +186,23 @@ impl Core {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Comment>> {
+        self.list_comments_in(actor, None, kind, key, cursor, limit).await
+    }
+
+    /// Comments on an object, which must belong to `case` when one is named.
+    pub async fn list_comments_in(
+        &self,
+        actor: &Actor,
+        case: Option<Key>,
+        kind: TargetKind,
+        key: Key,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Comment>> {
         let limit = paging::limit(limit)?;
         let after = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
         let ws = actor.workspace_id.0;
-        let target = self.comment_target(Ex::Db(&self.db), ws, kind, key).await?;
+        let target = self.scoped_target(ws, case, kind, key).await?;
         let mut rows = store::comment::list(&self.db, ws, target.kind.ordinal(), target.id, after, limit).await?;
         let more = paging::trim(&mut rows, limit);
         let next_cursor = if more {

@@ -22,8 +22,117 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_case, add_case))
         .routes(routes!(list_alert, add_alert))
+        .routes(routes!(list_task, add_task))
+        .routes(routes!(list_note, add_note))
+        .routes(routes!(list_timeline, add_timeline))
+        .routes(routes!(list_evidence, add_evidence))
+        .routes(routes!(list_asset, add_asset))
+        .routes(routes!(list_observable, add_observable))
         .routes(routes!(edit, delete))
 }
+
+/// Comment routes of an object addressed on its own (`/api/v1/<objects>/{id}/comments`).
+macro_rules! flat_comments {
+    ($list:ident, $add:ident, $path:literal, $kind:expr, $what:literal) => {
+        #[doc = concat!("Comments on a ", $what, ", oldest first.")]
+        #[utoipa::path(get, path = $path, tag = "comments",
+            params(("id" = String, Path, description = "Number or UUID"), ("limit" = Option<u32>, Query), ("cursor" = Option<String>, Query)),
+            responses((status = 200, body = Page<Comment>), (status = 404, body = Problem)))]
+        async fn $list(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult<Json<Page<Comment>>> {
+            list_of(&s, &a, $kind, $what, &id, raw.as_deref()).await
+        }
+
+        #[doc = concat!("Comment on a ", $what, ".")]
+        #[utoipa::path(post, path = $path, tag = "comments", request_body = NewComment,
+            params(("id" = String, Path, description = "Number or UUID")),
+            responses((status = 201, body = Comment), (status = 404, body = Problem), (status = 422, body = Problem)))]
+        async fn $add(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<String>, JsonBody(c): JsonBody<NewComment>) -> ApiResult<Response> {
+            add_to(&s, &a, $kind, $what, &id, c).await
+        }
+    };
+}
+
+flat_comments!(
+    list_task,
+    add_task,
+    "/api/v1/tasks/{id}/comments",
+    TargetKind::Task,
+    "task"
+);
+flat_comments!(
+    list_note,
+    add_note,
+    "/api/v1/notes/{id}/comments",
+    TargetKind::Note,
+    "note"
+);
+flat_comments!(
+    list_timeline,
+    add_timeline,
+    "/api/v1/timeline/{id}/comments",
+    TargetKind::TimelineEvent,
+    "timeline event"
+);
+flat_comments!(
+    list_evidence,
+    add_evidence,
+    "/api/v1/evidence/{id}/comments",
+    TargetKind::Evidence,
+    "evidence"
+);
+
+/// Comment routes of an object addressed within its case (`/api/v1/cases/{case}/<objects>/{id}/comments`).
+macro_rules! nested_comments {
+    ($list:ident, $add:ident, $path:literal, $kind:expr, $what:literal) => {
+        #[doc = concat!("Comments on a case's ", $what, ", oldest first.")]
+        #[utoipa::path(get, path = $path, tag = "comments",
+            params(("case" = String, Path, description = "Case number or UUID"), ("id" = String, Path, description = "Number or UUID"),
+                ("limit" = Option<u32>, Query), ("cursor" = Option<String>, Query)),
+            responses((status = 200, body = Page<Comment>), (status = 404, body = Problem)))]
+        async fn $list(
+            State(s): State<AppState>,
+            Auth(a): Auth,
+            Path((case, id)): Path<(String, String)>,
+            RawQuery(raw): RawQuery,
+        ) -> ApiResult<Json<Page<Comment>>> {
+            let q = QueryMap::parse(raw.as_deref());
+            q.only(&["limit", "cursor"])?;
+            let (cursor, limit) = paging(&q)?;
+            let (c, k) = (key(&case, "case")?, key(&id, $what)?);
+            Ok(Json(s.core.list_comments_in(&a, Some(c), $kind, k, cursor.as_deref(), limit).await?))
+        }
+
+        #[doc = concat!("Comment on a case's ", $what, ".")]
+        #[utoipa::path(post, path = $path, tag = "comments", request_body = NewComment,
+            params(("case" = String, Path, description = "Case number or UUID"), ("id" = String, Path, description = "Number or UUID")),
+            responses((status = 201, body = Comment), (status = 404, body = Problem), (status = 422, body = Problem)))]
+        async fn $add(
+            State(s): State<AppState>,
+            Auth(a): Auth,
+            Path((case, id)): Path<(String, String)>,
+            JsonBody(c): JsonBody<NewComment>,
+        ) -> ApiResult<Response> {
+            let (cs, k) = (key(&case, "case")?, key(&id, $what)?);
+            let comment = s.core.add_comment_in(&a, Some(cs), $kind, k, c).await?;
+            Ok((StatusCode::CREATED, Json(comment)).into_response())
+        }
+    };
+}
+
+nested_comments!(
+    list_asset,
+    add_asset,
+    "/api/v1/cases/{case}/assets/{id}/comments",
+    TargetKind::CaseAsset,
+    "asset"
+);
+nested_comments!(
+    list_observable,
+    add_observable,
+    "/api/v1/cases/{case}/observables/{id}/comments",
+    TargetKind::CaseObservable,
+    "observable"
+);
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

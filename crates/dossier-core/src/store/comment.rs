@@ -115,3 +115,20 @@ pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// A commentable child object of a workspace by number or UUID: (id, case id).
+pub(crate) async fn target<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    table: &'static str,
+    ws: i64,
+    key: crate::ids::Key,
+) -> Result<Option<(i64, Option<i64>)>> {
+    // `table` is one of a fixed set of names chosen by the caller, never user input.
+    let mut q = Sql::new("SELECT id, case_id FROM ");
+    q.push(table).push(" WHERE workspace_id = ").bind(ws).push(" AND ");
+    match key {
+        crate::ids::Key::Uuid(u) => q.push("uuid = ").bind(u),
+        crate::ids::Key::Seq(n) => q.push("seq = ").bind(n),
+    };
+    q.fetch_optional(ex).await
+}
