@@ -31,7 +31,7 @@ pub enum Error {
     Forbidden(String),
     #[error("authentication required")]
     Unauthenticated,
-    #[error("validation failed")]
+    #[error("invalid input: {}", describe(.0))]
     Validation(Vec<FieldError>),
     #[error("conflict: {0}")]
     Conflict(String),
@@ -47,6 +47,11 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `field: message; field: message`, for logs and the command line.
+fn describe(fields: &[FieldError]) -> String {
+    fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")
+}
 
 impl Error {
     pub fn not_found(entity: &'static str) -> Self {

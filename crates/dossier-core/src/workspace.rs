@@ -172,7 +172,7 @@ impl Core {
         p.opt_text("description", input.description.as_deref(), 2000);
         p.into_result()?;
         if store::workspace::by_name(&self.db, input.name.trim()).await?.is_some() {
-            return Err(Error::field("name", "taken", "a workspace with that name exists"));
+            return Err(Error::field("name", "taken", "that workspace name is taken"));
         }
         let audit = Audit::of(actor);
         let input = Arc::new(input);

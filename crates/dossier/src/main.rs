@@ -191,10 +191,32 @@ async fn serve(core: Core, settings: &Settings) -> Result<(), String> {
     let app = dossier_api::app(state);
     tracing::info!(%addr, backend = ?core.backend(), startup_ms = started.elapsed().as_millis() as u64, "listening");
     println!("dossier listening on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(
+        async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        },
+    );
+    // In-flight requests get a grace period; a client that stalls (say, half a request head)
+    // does not hold the stop up beyond it.
+    let deadline = async move {
+        let mut rx = stop_rx;
+        while !*rx.borrow() {
+            if rx.changed().await.is_err() {
+                return;
+            }
+        }
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+        tracing::warn!(
+            grace_secs = SHUTDOWN_GRACE.as_secs(),
+            "connections still open after the grace period; closing them"
+        );
+    };
+    tokio::select! {
+        r = server => r.map_err(|e| format!("server error: {e}"))?,
+        () = deadline => {}
+    }
     tracing::info!("shutting down: finishing queued writes");
     core.close().await;
     Ok(())
@@ -222,6 +244,9 @@ async fn bootstrap(core: &Core) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// How long a stop waits for open connections.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

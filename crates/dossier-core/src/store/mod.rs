@@ -153,13 +153,24 @@ impl Db {
                 let connect: PgConnectOptions = url
                     .parse()
                     .map_err(|e| Error::Unavailable(format!("bad PostgreSQL URL: {e}")))?;
+                // One direct connection first: its error names the real cause (refused, auth,
+                // unknown database) where a pool would only report a timeout.
+                let place = format!(
+                    "{}:{}/{}",
+                    connect.get_host(),
+                    connect.get_port(),
+                    connect.get_database().unwrap_or("")
+                );
+                let probe = tokio::time::timeout(opts.acquire_timeout, PgConnection::connect_with(&connect))
+                    .await
+                    .map_err(|_| Error::Unavailable(format!("cannot connect to PostgreSQL at {place}: timed out")))?
+                    .map_err(|e| Error::Unavailable(format!("cannot connect to PostgreSQL at {place}: {e}")))?;
+                let _ = probe.close().await;
                 let pool = PgPoolOptions::new()
                     .max_connections(opts.max_connections.max(2))
                     .min_connections(1)
                     .acquire_timeout(opts.acquire_timeout)
-                    .connect_with(connect)
-                    .await
-                    .map_err(|e| Error::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+                    .connect_lazy_with(connect);
                 Ok(Db::Postgres(pool))
             }
         }
