@@ -84,6 +84,16 @@ async fn deadline(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    // A streamed upload is bounded by its size limit and keeps making progress; the deadline
+    // is for requests that stall.
+    let streamed = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/"));
+    if streamed {
+        return next.run(req).await;
+    }
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,
         Err(_) => {

@@ -519,8 +519,9 @@ impl Core {
             .await
     }
 
-    /// Deletes a case and everything that belongs only to it, in one transaction. The audit
-    /// trail keeps the deletion with the case as it was.
+    /// Deletes a case and everything that belongs only to it (tasks, notes, timeline, evidence,
+    /// comments, observable and asset links) in one transaction; observables and assets
+    /// themselves stay for other cases. The audit trail keeps the case as it was.
     pub async fn delete_case(&self, actor: &Actor, key: Key) -> Result<()> {
         actor.require_write()?;
         let audit = Audit::of(actor);
@@ -547,7 +548,11 @@ impl Core {
                     .await
                 })
             })
-            .await
+            .await?;
+        // Files of the case's evidence that nothing else uses leave the blob store (after the
+        // commit, so a rollback never loses bytes).
+        self.collect_quietly().await;
+        Ok(())
     }
 
     /// The case's audit trail, newest first.

@@ -224,8 +224,25 @@ pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key
     q.fetch_optional(ex).await
 }
 
+/// Deletes a case; its children go with it by foreign-key cascade (tasks, notes, events,
+/// evidence rows, comments, observable and asset links), and so do the search documents of the
+/// case and of everything in it. Shared identities (observables, assets) stay.
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
-    search::delete(tx, "case", id).await?;
+    if tx.backend() == Backend::Sqlite {
+        // The FTS indexes are external-content tables: each row leaves with its old text.
+        for table in [
+            "INSERT INTO search_docs_fts (search_docs_fts, rowid, title, body) \
+             SELECT 'delete', id, title, body FROM search_docs WHERE case_id = $1 OR (kind = 'case' AND object_id = $1)",
+            "INSERT INTO search_docs_tri (search_docs_tri, rowid, title, body) \
+             SELECT 'delete', id, title, body FROM search_docs WHERE case_id = $1 OR (kind = 'case' AND object_id = $1)",
+        ] {
+            Sql::new(table).arg(id).execute(&mut *tx).await?;
+        }
+    }
+    Sql::new("DELETE FROM search_docs WHERE case_id = $1 OR (kind = 'case' AND object_id = $1)")
+        .arg(id)
+        .execute(&mut *tx)
+        .await?;
     Sql::new("DELETE FROM cases WHERE id = $1").arg(id).execute(tx).await?;
     Ok(())
 }

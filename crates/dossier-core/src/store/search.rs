@@ -228,6 +228,147 @@ pub(crate) fn push_contains(
     }
 }
 
+/// The per-backend part of search: how a document (alias `d` of `search_docs`) matches a
+/// query. Both backends match any substring of three characters or more through their trigram
+/// index (IOC-like tokens: `evil.example.com`, `10.1.2.3`, part of a hash), shorter text by a
+/// plain case-insensitive `LIKE`, and whole words through their word index; a document matching
+/// either way is a hit.
+pub(crate) trait TextMatch: Sync {
+    /// Appends ` AND (<d matches text>)`.
+    fn push_match(&self, q: &mut Sql, text: &str);
+}
+
+/// SQLite: FTS5 `search_docs_tri` (trigram) and `search_docs_fts` (unicode61 words).
+pub(crate) struct SqliteFts;
+
+/// PostgreSQL: `ILIKE` on the `pgx_search_docs_trgm` expression and `@@` on the
+/// `pgx_search_docs_tsv` expression (`simple` configuration).
+pub(crate) struct PgTextSearch;
+
+/// The matcher of a backend.
+pub(crate) fn text_match(backend: Backend) -> &'static dyn TextMatch {
+    match backend {
+        Backend::Sqlite => &SqliteFts,
+        Backend::Postgres => &PgTextSearch,
+    }
+}
+
+/// An FTS5 query that needs every whitespace-separated token of `text` (each token a quoted
+/// phrase, so no FTS5 syntax of the user's applies); `None` when no token has a letter or digit.
+fn fts_words(text: &str) -> Option<String> {
+    let tokens: Vec<String> = text
+        .split_whitespace()
+        .filter(|t| t.chars().any(char::is_alphanumeric))
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    if tokens.is_empty() {
+        None
+    } else {
+        Some(tokens.join(" "))
+    }
+}
+
+impl TextMatch for SqliteFts {
+    fn push_match(&self, q: &mut Sql, text: &str) {
+        let text = text.trim();
+        q.push(" AND (");
+        if text.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            q.push("d.id IN (SELECT rowid FROM search_docs_tri WHERE search_docs_tri MATCH ")
+                .bind(phrase)
+                .push(")");
+        } else {
+            q.push("(d.title || ' ' || d.body) LIKE ")
+                .bind(like_pattern(text))
+                .push(" ESCAPE '\\'");
+        }
+        if let Some(words) = fts_words(text) {
+            q.push(" OR d.id IN (SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ")
+                .bind(words)
+                .push(")");
+        }
+        q.push(")");
+    }
+}
+
+impl TextMatch for PgTextSearch {
+    fn push_match(&self, q: &mut Sql, text: &str) {
+        let text = text.trim();
+        q.push(" AND ((d.title || ' ' || d.body) ILIKE ")
+            .bind(like_pattern(text))
+            .push(" ESCAPE '\\' OR to_tsvector('simple', d.title || ' ' || d.body) @@ plainto_tsquery('simple', ")
+            .bind(text)
+            .push("))");
+    }
+}
+
+/// A search hit with its object (and the object's case) joined in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct HitRow {
+    pub doc_id: i64,
+    pub kind: String,
+    pub updated_at: i64,
+    pub title: String,
+    /// The first 20,000 characters of the document body (for the snippet).
+    pub body: String,
+    pub object_uuid: uuid::Uuid,
+    /// None for observables (workspace-wide identities without a number).
+    pub object_seq: Option<i64>,
+    pub object_title: String,
+    pub case_uuid: Option<uuid::Uuid>,
+    pub case_seq: Option<i64>,
+    pub case_title: Option<String>,
+}
+
+/// Documents of workspace `ws` matching `text`, newest first (`updated_at`, `id`), after the
+/// keyset `after`, at most `limit + 1`. Each kind is joined to its own table in the same
+/// workspace, so a document whose object is gone (deleted concurrently) is no hit:
+/// `case` → cases, `alert` → alerts, `observable` → observables (the workspace-wide identity),
+/// `note` → notes; `search_docs.case_id` names the case a hit belongs to.
+pub(crate) async fn search<'a, 'c: 'a>(
+    ex: impl Into<super::Ex<'a, 'c>>,
+    backend: Backend,
+    ws: i64,
+    text: &str,
+    kinds: &[&'static str],
+    after: Option<(i64, i64)>,
+    limit: u32,
+) -> Result<Vec<HitRow>> {
+    let mut q = Sql::new(
+        "SELECT d.id AS doc_id, d.kind, d.updated_at, d.title, substr(d.body, 1, 20000) AS body, COALESCE(c.uuid, a.uuid, ob.uuid, n.uuid) AS object_uuid, \
+         COALESCE(c.seq, a.seq, n.seq) AS object_seq, \
+         COALESCE(c.title, a.title, ob.value, n.title) AS object_title, \
+         pc.uuid AS case_uuid, pc.seq AS case_seq, pc.title AS case_title \
+         FROM search_docs d \
+         LEFT JOIN cases c ON d.kind = 'case' AND c.id = d.object_id AND c.workspace_id = d.workspace_id \
+           AND c.deleted_at IS NULL \
+         LEFT JOIN alerts a ON d.kind = 'alert' AND a.id = d.object_id AND a.workspace_id = d.workspace_id \
+           AND a.deleted_at IS NULL \
+         LEFT JOIN observables ob ON d.kind = 'observable' AND ob.id = d.object_id \
+           AND ob.workspace_id = d.workspace_id \
+         LEFT JOIN notes n ON d.kind = 'note' AND n.id = d.object_id AND n.workspace_id = d.workspace_id \
+         LEFT JOIN cases pc ON d.kind <> 'case' AND pc.id = d.case_id AND pc.workspace_id = d.workspace_id \
+           AND pc.deleted_at IS NULL \
+         WHERE d.workspace_id = ",
+    );
+    q.bind(ws);
+    q.push(" AND d.kind IN ").bind_list(kinds.iter().copied());
+    text_match(backend).push_match(&mut q, text);
+    q.push(" AND COALESCE(c.id, a.id, ob.id, n.id) IS NOT NULL");
+    if let Some((t, id)) = after {
+        q.push(" AND (d.updated_at < ")
+            .bind(t)
+            .push(" OR (d.updated_at = ")
+            .bind(t)
+            .push(" AND d.id < ")
+            .bind(id)
+            .push("))");
+    }
+    q.push(" ORDER BY d.updated_at DESC, d.id DESC LIMIT ")
+        .bind(i64::from(limit) + 1);
+    q.fetch_all(ex).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,5 +376,11 @@ mod tests {
     #[test]
     fn like_pattern_escapes_wildcards() {
         assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn fts_words_quote_every_token() {
+        assert_eq!(fts_words("evil \"x\" -"), Some("\"evil\" \"\"\"x\"\"\"".to_owned()));
+        assert_eq!(fts_words(" - ; "), None);
     }
 }
