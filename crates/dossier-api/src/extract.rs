@@ -182,10 +182,11 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
     for v in parts.headers.get_all(header::COOKIE) {
         let Ok(v) = v.to_str() else { continue };
         for pair in v.split(';') {
-            if let Some((k, val)) = pair.trim().split_once('=') {
-                if k == name && !val.is_empty() {
-                    return Some(val.trim_matches('"').to_owned());
-                }
+            if let Some((k, val)) = pair.trim().split_once('=')
+                && k == name
+                && !val.is_empty()
+            {
+                return Some(val.trim_matches('"').to_owned());
             }
         }
     }

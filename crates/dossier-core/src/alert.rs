@@ -537,12 +537,12 @@ impl Core {
                         new.description = d.clone();
                         change("description", json_str(&old.description), json_str(&new.description));
                     }
-                    if let Some(s) = patch.status {
-                        if s.ordinal() != old.status {
-                            new.status = s.ordinal();
-                            new.state_id = s.default_alert_state();
-                            change("status", json_str(&Status::from_ordinal(old.status)), json_str(&s));
-                        }
+                    if let Some(s) = patch.status
+                        && s.ordinal() != old.status
+                    {
+                        new.status = s.ordinal();
+                        new.state_id = s.default_alert_state();
+                        change("status", json_str(&Status::from_ordinal(old.status)), json_str(&s));
                     }
                     if let Some(v) = patch.severity {
                         new.severity = v.ordinal();
@@ -590,11 +590,9 @@ impl Core {
                         if new.owner_id != old.owner_id {
                             store::alert::set_owner(tx, audit.ws, row.id, new.owner_id, now).await?;
                         }
-                        if tags_changed {
-                            if let Some(t) = tags {
-                                store::term::set_tags(tx, Owner::Alert, audit.ws, &[(row.id, t.clone())], now, true)
-                                    .await?;
-                            }
+                        if tags_changed && let Some(t) = tags {
+                            store::term::set_tags(tx, Owner::Alert, audit.ws, &[(row.id, t.clone())], now, true)
+                                .await?;
                         }
                         if new.title != old.title || new.description != old.description {
                             store::search::upsert(
@@ -754,15 +752,17 @@ async fn link(
     now: i64,
 ) -> Result<()> {
     store::case::link_alert(tx, audit.ws, case_id, a.id, how, now).await?;
+    let carried = store::observable::copy_alert_links_to_case(tx, audit.ws, a.id, case_id, audit.actor, now).await?;
     store::alert::set_state(tx, a.id, state, Status::Closed.ordinal(), now).await?;
     store::activity::record(
         tx,
         audit,
         now,
         &[
-            Entry::new("alert", a.id, a.uuid, action)
-                .case(case_id)
-                .message(format!("alert #{} {action}d into this case", a.seq)),
+            Entry::new("alert", a.id, a.uuid, action).case(case_id).message(format!(
+                "alert #{} {action}d into this case with {carried} observable(s)",
+                a.seq
+            )),
             Entry::new("alert", a.id, a.uuid, "update").change("state", json_str(&a.state_code), json_str(&state_code)),
         ],
     )

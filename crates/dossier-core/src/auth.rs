@@ -73,6 +73,11 @@ impl Core {
                 let key_sha = key_sha.clone();
                 let prefix = prefix.clone();
                 Box::pin(async move {
+                    if tx.backend() == store::Backend::Postgres {
+                        // Replicas starting together on an empty database: one bootstraps, the
+                        // others wait here and then find the users it made.
+                        tx.script("SELECT pg_advisory_xact_lock(7201946102)").await?;
+                    }
                     if store::user::count(&mut *tx).await? > 0 {
                         return Ok(false);
                     }
@@ -226,12 +231,12 @@ impl Core {
                 retry_after_secs: retry,
             });
         }
-        if let Some(k) = &address_key {
-            if store::user::failures_since(&self.db, k, since).await? >= self.cfg.login_max_failures_per_address {
-                return Err(Error::RateLimited {
-                    retry_after_secs: retry,
-                });
-            }
+        if let Some(k) = &address_key
+            && store::user::failures_since(&self.db, k, since).await? >= self.cfg.login_max_failures_per_address
+        {
+            return Err(Error::RateLimited {
+                retry_after_secs: retry,
+            });
         }
         let hash = user
             .as_ref()

@@ -106,8 +106,25 @@ pub(crate) fn json_str<T: serde::Serialize>(v: &T) -> Option<String> {
 }
 
 impl Core {
-    pub async fn create_case(&self, actor: &Actor, input: NewCase) -> Result<Case> {
+    pub async fn create_case(&self, actor: &Actor, mut input: NewCase) -> Result<Case> {
         actor.require_write()?;
+        // A template fills in what the request leaves out; its tasks and directories follow.
+        let template = match input.template.take() {
+            Some(t) => {
+                let (name, content) = self.template_content(actor, &t).await?;
+                if let Some(prefix) = &content.title_prefix {
+                    input.title = format!("{prefix}{}", input.title.trim());
+                }
+                input.description = input.description.take().or_else(|| content.description.clone());
+                input.severity = input.severity.or(content.severity);
+                input.classification_id = input.classification_id.or(content.classification_id);
+                let mut tags = content.tags.clone();
+                tags.append(&mut input.tags);
+                input.tags = tags;
+                Some((name, content))
+            }
+            None => None,
+        };
         let mut p = Problems::new();
         p.text("title", &input.title, 1, validate::MAX_TITLE);
         p.opt_text("description", input.description.as_deref(), validate::MAX_DESCRIPTION);
@@ -185,14 +202,19 @@ impl Core {
         };
         let audit = Audit::of(actor);
         let ws_uuid = actor.workspace_uuid;
-        let shared = Arc::new((values, tags));
+        let shared = Arc::new((values, tags, template));
         self.db
             .write(move |tx| {
                 let shared = Arc::clone(&shared);
                 let audit = audit.clone();
                 Box::pin(async move {
-                    let (values, tags) = &*shared;
-                    let (_, uuid) = insert_case(tx, &audit, values, tags, now_us(), None).await?;
+                    let (values, tags, template) = &*shared;
+                    let now = now_us();
+                    let origin = template.as_ref().map(|(name, _)| format!("template {name}"));
+                    let (id, uuid) = insert_case(tx, &audit, values, tags, now, origin.as_deref()).await?;
+                    if let Some((_, content)) = template {
+                        apply_template(tx, &audit, id, content, now).await?;
+                    }
                     load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(uuid)).await
                 })
             })
@@ -347,13 +369,13 @@ impl Core {
                     let row = store::case::get(&mut *tx, audit.ws, key)
                         .await?
                         .ok_or(Error::not_found("case"))?;
-                    if let Some(v) = patch.version {
-                        if v != row.version {
-                            return Err(Error::Conflict(format!(
-                                "the case changed since you read it (version {v}, now {}); reload and retry",
-                                row.version
-                            )));
-                        }
+                    if let Some(v) = patch.version
+                        && v != row.version
+                    {
+                        return Err(Error::Conflict(format!(
+                            "the case changed since you read it (version {v}, now {}); reload and retry",
+                            row.version
+                        )));
                     }
                     let old = CaseValues::of(&row);
                     let mut new = old.clone();
@@ -417,16 +439,15 @@ impl Core {
                         new.pap = v.ordinal();
                         change("pap", json_str(&Pap::from_ordinal(old.pap)), json_str(&v));
                     }
-                    if let Some((state, canonical)) = links.state {
-                        if state != old.state_id {
-                            new.state_id = state;
-                            new.status = canonical.ordinal();
-                            if canonical.is_closed() != Status::from_ordinal(old.status).is_some_and(Status::is_closed)
-                            {
-                                new.closed_at = canonical.is_closed().then_some(now);
-                            }
-                            change("state_id", json_str(&old.state_id), json_str(&state));
+                    if let Some((state, canonical)) = links.state
+                        && state != old.state_id
+                    {
+                        new.state_id = state;
+                        new.status = canonical.ordinal();
+                        if canonical.is_closed() != Status::from_ordinal(old.status).is_some_and(Status::is_closed) {
+                            new.closed_at = canonical.is_closed().then_some(now);
                         }
+                        change("state_id", json_str(&old.state_id), json_str(&state));
                     }
                     if let Some(v) = owner {
                         new.owner_id = *v;
@@ -496,15 +517,13 @@ impl Core {
                     if new.owner_id != old.owner_id {
                         store::case::set_owner(tx, audit.ws, row.id, new.owner_id, now).await?;
                     }
-                    if tags_changed {
-                        if let Some(t) = tags {
-                            store::term::set_tags(tx, Owner::Case, audit.ws, &[(row.id, t.clone())], now, true).await?;
-                        }
+                    if tags_changed && let Some(t) = tags {
+                        store::term::set_tags(tx, Owner::Case, audit.ws, &[(row.id, t.clone())], now, true).await?;
                     }
-                    if new.description != old.description {
-                        if let Some(d) = new.description.as_deref() {
-                            store::case::add_summary_version(tx, audit.ws, row.id, d, audit.actor, now).await?;
-                        }
+                    if new.description != old.description
+                        && let Some(d) = new.description.as_deref()
+                    {
+                        store::case::add_summary_version(tx, audit.ws, row.id, d, audit.actor, now).await?;
                     }
                     if new.title != old.title
                         || new.description != old.description
@@ -710,6 +729,44 @@ pub(crate) async fn insert_case(
     )
     .await?;
     Ok((id, uuid))
+}
+
+/// Creates a template's tasks and note directories in a new case.
+async fn apply_template(
+    tx: &mut store::Tx<'_>,
+    audit: &Audit,
+    case_id: i64,
+    content: &crate::model::TemplateContent,
+    now: i64,
+) -> Result<()> {
+    for t in &content.tasks {
+        let values = store::task::TaskValues {
+            title: t.title.trim().to_owned(),
+            description: t.description.clone().filter(|d| !d.is_empty()),
+            status_id: 1,
+            tags_raw: None,
+            due_at: None,
+            mandatory: t.mandatory,
+            flagged: false,
+            closed_at: None,
+            closed_by: None,
+            custom: "{}".into(),
+        };
+        crate::task::insert_task(tx, audit, Some(case_id), &values, &t.tags, &[], now).await?;
+    }
+    for name in &content.note_directories {
+        let seq = store::workspace::next_seq(tx, audit.ws, "note_directory", 1).await?;
+        let (id, uuid) =
+            store::note::insert_dir(tx, audit.ws, seq, case_id, None, name.trim(), audit.actor, now).await?;
+        store::activity::record(
+            tx,
+            audit,
+            now,
+            &[Entry::new("note_directory", id, uuid, "create").case(case_id)],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn index_case(tx: &mut store::Tx<'_>, ws: i64, id: i64, v: &CaseValues, now: i64) -> Result<()> {

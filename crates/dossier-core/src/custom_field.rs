@@ -327,10 +327,10 @@ fn field_values(
         Some(_) if !needs_options => p.push("options", "invalid", "only select and multi_select fields take options"),
         _ => {}
     }
-    if let Some(d) = default.filter(|d| !d.is_null()) {
-        if let Err(expected) = type_ok(t, options.as_deref(), d) {
-            p.push("default", "invalid", format!("default must be {expected}"));
-        }
+    if let Some(d) = default.filter(|d| !d.is_null())
+        && let Err(expected) = type_ok(t, options.as_deref(), d)
+    {
+        p.push("default", "invalid", format!("default must be {expected}"));
     }
     FieldValues {
         nullable,

@@ -121,10 +121,10 @@ impl Problems {
         }
     }
     pub fn opt_text(&mut self, field: &str, value: Option<&str>, max: usize) {
-        if let Some(v) = value {
-            if v.chars().count() > max {
-                self.push(field, "too_long", format!("{field} must have at most {max} characters"));
-            }
+        if let Some(v) = value
+            && v.chars().count() > max
+        {
+            self.push(field, "too_long", format!("{field} must have at most {max} characters"));
         }
     }
 }

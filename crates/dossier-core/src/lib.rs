@@ -24,6 +24,7 @@ mod reference;
 mod search;
 mod store;
 mod task;
+mod template;
 mod timeline;
 mod validate;
 mod workspace;

@@ -148,7 +148,8 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
         return Ok(());
     }
     let core = open(&settings).await?;
-    let result = match cmd {
+
+    match cmd {
         Command::Serve => serve(core, &settings).await,
         Command::Migrate => {
             let done = core.migrate().await.map_err(|e| e.to_string())?;
@@ -167,8 +168,7 @@ async fn run(cmd: Command, settings: Settings) -> Result<(), String> {
             core.close().await;
             r
         }
-    };
-    result
+    }
 }
 
 async fn serve(core: Core, settings: &Settings) -> Result<(), String> {

@@ -15,6 +15,7 @@ mod observables;
 mod reference;
 mod search;
 mod tasks;
+mod templates;
 mod timeline;
 mod users;
 mod workspaces;
@@ -40,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(observables::router())
         .merge(assets::router())
         .merge(tasks::router())
+        .merge(templates::router())
         .merge(notes::router())
         .merge(timeline::router())
         .merge(evidence::router())

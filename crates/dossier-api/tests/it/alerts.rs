@@ -23,7 +23,8 @@ both!(
     update_version_status_assignee_tags,
     promote_to_case,
     merge_into_case,
-    activity_trail
+    activity_trail,
+    observables_travel_with_the_alert
 );
 
 fn numbers(r: &Resp) -> Vec<i64> {
@@ -1276,4 +1277,82 @@ async fn in_batch_repeats_count_as_deduplicated() {
         assert_eq!(r.body["created"], 2);
         assert_eq!(r.body["deduplicated"], 1);
     }
+}
+
+/// Promoting or merging an alert brings its observables into the case (once each).
+async fn observables_travel_with_the_alert(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else { return };
+    app.admin(
+        "POST",
+        "/api/v1/alerts",
+        Some(json!({"title": "Beacon", "source": "edr", "source_ref": "1"})),
+    )
+    .await
+    .expect(201);
+    for (t, v) in [("domain", "Evil.Example.com"), ("ip-any", "10.1.2.3")] {
+        app.admin(
+            "POST",
+            "/api/v1/alerts/1/observables",
+            Some(json!({"type": t, "value": v, "tlp": "red"})),
+        )
+        .await
+        .expect(201);
+    }
+    let case = app.admin("POST", "/api/v1/alerts/1/promote", None).await.expect(201);
+    let number = case.body["number"].as_i64().unwrap();
+    let obs = app
+        .admin("GET", &format!("/api/v1/cases/{number}/observables"), None)
+        .await
+        .expect(200);
+    let mut values: Vec<&str> = obs.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    values.sort_unstable();
+    assert_eq!(values, ["10.1.2.3", "evil.example.com"]);
+    assert!(obs.body["items"].as_array().unwrap().iter().all(|o| o["tlp"] == "red"));
+    // A second alert sharing one value, merged into the same case: only the new value is added.
+    app.admin(
+        "POST",
+        "/api/v1/alerts",
+        Some(json!({"title": "Beacon 2", "source": "edr", "source_ref": "2"})),
+    )
+    .await
+    .expect(201);
+    for (t, v) in [
+        ("domain", "evil.example.com"),
+        ("md5", "D41D8CD98F00B204E9800998ECF8427E"),
+    ] {
+        app.admin(
+            "POST",
+            "/api/v1/alerts/2/observables",
+            Some(json!({"type": t, "value": v})),
+        )
+        .await
+        .expect(201);
+    }
+    app.admin(
+        "POST",
+        "/api/v1/alerts/2/merge",
+        Some(json!({"case_id": number.to_string()})),
+    )
+    .await
+    .expect(200);
+    let obs = app
+        .admin("GET", &format!("/api/v1/cases/{number}/observables"), None)
+        .await
+        .expect(200);
+    let mut values: Vec<&str> = obs.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    values.sort_unstable();
+    assert_eq!(
+        values,
+        ["10.1.2.3", "d41d8cd98f00b204e9800998ecf8427e", "evil.example.com"]
+    );
 }

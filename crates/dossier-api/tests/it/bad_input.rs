@@ -216,10 +216,10 @@ async fn sweep(app: &TestApp, rows: &[Row]) {
         if detail.trim().is_empty() {
             wrong.push("empty detail".to_owned());
         }
-        if let Some(w) = r.detail_has {
-            if !detail.contains(w) {
-                wrong.push(format!("detail lacks `{w}`"));
-            }
+        if let Some(w) = r.detail_has
+            && !detail.contains(w)
+        {
+            wrong.push(format!("detail lacks `{w}`"));
         }
         if r.code == "validation_failed" {
             match b["errors"].as_array() {
@@ -233,10 +233,10 @@ async fn sweep(app: &TestApp, rows: &[Row]) {
                 _ => wrong.push("no `errors`".to_owned()),
             }
         }
-        if let Some((field, code)) = &r.field {
-            if b["errors"][0]["field"] != field.as_str() || b["errors"][0]["code"] != *code {
-                wrong.push(format!("expected errors[0] {field}/{code}"));
-            }
+        if let Some((field, code)) = &r.field
+            && (b["errors"][0]["field"] != field.as_str() || b["errors"][0]["code"] != *code)
+        {
+            wrong.push(format!("expected errors[0] {field}/{code}"));
         }
         if !wrong.is_empty() {
             failures.push(format!(

@@ -433,10 +433,10 @@ async fn run(app: &TestApp, rows: &[Row], secrets: &[String]) {
         {
             failures.push(format!("{what}: not problem JSON: {}", res.text));
         }
-        if let Some((field, code)) = r.field {
-            if b["errors"][0]["field"] != field || b["errors"][0]["code"] != code {
-                failures.push(format!("{what}: expected {field}/{code}: {}", res.text));
-            }
+        if let Some((field, code)) = r.field
+            && (b["errors"][0]["field"] != field || b["errors"][0]["code"] != code)
+        {
+            failures.push(format!("{what}: expected {field}/{code}: {}", res.text));
         }
         for s in secrets {
             if res.text.contains(s.as_str()) {

@@ -19,5 +19,6 @@ mod ops;
 mod reference;
 mod search;
 mod tasks;
+mod templates;
 mod timeline;
 mod workspaces;

@@ -11,6 +11,7 @@ mod observable;
 mod reference;
 mod search;
 mod task;
+mod template;
 mod timeline;
 pub use asset::*;
 pub use custom_field::*;
@@ -22,6 +23,7 @@ pub use observable::*;
 pub use reference::*;
 pub use search::*;
 pub use task::*;
+pub use template::*;
 pub use timeline::*;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -238,6 +240,9 @@ pub struct NewCase {
     /// A detailed state row (e.g. 4 Containment); its canonical status becomes the case's
     /// status. Takes precedence over `status`, which must agree if both are given.
     pub state_id: Option<i64>,
+    /// A case template (id or number): its tasks and note directories are created, its tags
+    /// added, and its defaults used where this request gives none.
+    pub template: Option<String>,
     pub external_ref: Option<String>,
     pub external_link: Option<String>,
     #[schema(value_type = Option<String>, format = DateTime)]

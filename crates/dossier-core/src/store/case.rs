@@ -361,6 +361,7 @@ pub(crate) fn push_order(q: &mut Sql, cols: &[&'static str], descending: bool) {
 }
 
 /// One page (plus one row, to know whether another page follows).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn list<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     backend: Backend,

@@ -86,13 +86,13 @@ pub(crate) async fn run(db: &Db) -> Result<Vec<i64>> {
                     .await?;
                 done.push(m.version);
             }
-            if let Some(newest) = applied.iter().map(|(v, _)| *v).max() {
-                if newest > latest_version() {
-                    return Err(Error::Internal(format!(
-                        "the database schema (version {newest}) is newer than this binary ({})",
-                        latest_version()
-                    )));
-                }
+            if let Some(newest) = applied.iter().map(|(v, _)| *v).max()
+                && newest > latest_version()
+            {
+                return Err(Error::Internal(format!(
+                    "the database schema (version {newest}) is newer than this binary ({})",
+                    latest_version()
+                )));
             }
             Ok(done)
         })

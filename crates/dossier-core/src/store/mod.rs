@@ -39,6 +39,7 @@ pub(crate) mod observable;
 pub(crate) mod reference;
 pub(crate) mod search;
 pub(crate) mod task;
+pub(crate) mod template;
 pub(crate) mod term;
 #[cfg(test)]
 mod tests;
@@ -84,7 +85,7 @@ impl<'c> Ex<'_, 'c> {
     pub(crate) fn reborrow(&mut self) -> Ex<'_, 'c> {
         match self {
             Ex::Db(db) => Ex::Db(db),
-            Ex::Tx(tx) => Ex::Tx(&mut **tx),
+            Ex::Tx(tx) => Ex::Tx(tx),
         }
     }
 }

@@ -35,8 +35,29 @@ async fn fts_insert(tx: &mut Tx<'_>, id: i64, title: &str, body: &str) -> Result
     Ok(())
 }
 
+/// Indexed text is cut to this many bytes. PostgreSQL's tsvector refuses documents over 1 MB
+/// of lexemes, which about 1 MB of distinct words reaches; text beyond the cap is not searchable.
+pub(crate) const MAX_INDEXED_BYTES: usize = 256 * 1024;
+
+/// `s` cut to at most [`MAX_INDEXED_BYTES`], at a character boundary.
+pub(crate) fn capped(s: &str) -> &str {
+    if s.len() <= MAX_INDEXED_BYTES {
+        return s;
+    }
+    let mut end = MAX_INDEXED_BYTES;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// Creates or replaces the document of an object.
 pub(crate) async fn upsert(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<()> {
+    let d = &Doc {
+        title: capped(d.title),
+        body: capped(d.body),
+        ..*d
+    };
     match tx.backend() {
         Backend::Postgres => {
             Sql::new(
@@ -104,6 +125,14 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<()>
 
 /// Inserts documents for new objects in bulk.
 pub(crate) async fn insert_many(tx: &mut Tx<'_>, docs: &[Doc<'_>], now: i64) -> Result<()> {
+    let docs: Vec<Doc<'_>> = docs
+        .iter()
+        .map(|d| Doc {
+            title: capped(d.title),
+            body: capped(d.body),
+            ..*d
+        })
+        .collect();
     for chunk in docs.chunks(400) {
         let mut q = Sql::new(
             "INSERT INTO search_docs (workspace_id, kind, object_id, case_id, title, body, updated_at) VALUES ",

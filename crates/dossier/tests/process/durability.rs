@@ -214,6 +214,9 @@ async fn sigterm_with_a_half_sent_request_head() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     server.proc.terminate();
     let status = server.proc.wait_timeout(Duration::from_secs(20)).await;
-    assert!(status.is_some(), "still running 20 s after SIGTERM because one client stalled mid-request-head");
+    assert!(
+        status.is_some(),
+        "still running 20 s after SIGTERM because one client stalled mid-request-head"
+    );
     drop(stalled);
 }
