@@ -1,8 +1,11 @@
 //! `dossier demo`: a realistic data set, loaded through the core services like any client.
 
 use dossier_core::{
-    Core, NewUser, NewWorkspace,
-    model::{NewAlert, NewCase, NewComment, Pap, Priority, Role, Severity, Status, TargetKind, Tlp},
+    Core, Key, NewUser, NewWorkspace,
+    model::{
+        NewAlert, NewCase, NewComment, NewNote, NewObservable, NewTask, Pap, Priority, RefKey, Role, Severity, Status,
+        TargetKind, Tlp,
+    },
 };
 
 const TECHNIQUES: &[(&str, &str, &[&str])] = &[
@@ -59,6 +62,24 @@ const TECHNIQUES: &[(&str, &str, &[&str])] = &[
 ];
 
 const SOURCES: &[&str] = &["wazuh", "crowdstrike", "splunk", "sentinel", "suricata"];
+
+/// Indicators shared across cases with a skew: the first few show up in many cases, the rest in
+/// one or two, so correlation has something to find.
+const IOCS: &[(&str, &str)] = &[
+    ("domain", "update-check.example-cdn.net"),
+    ("ip-any", "198.51.100.23"),
+    ("domain", "login-microsoftonline.example.org"),
+    ("md5", "44d88612fea8a8f36de82e1278abb02f"),
+    ("ip-any", "203.0.113.77"),
+    ("url", "https://files.example.net/invoice.zip"),
+    (
+        "sha256",
+        "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f",
+    ),
+    ("email", "payroll@example-payroll.com"),
+    ("domain", "pastebin.example.com"),
+    ("ip-any", "192.0.2.200"),
+];
 
 /// Loads three workspaces with analysts, about 50 cases, their alerts and comments.
 pub async fn load(core: &Core) -> Result<(), String> {
@@ -129,6 +150,57 @@ pub async fn load(core: &Core) -> Result<(), String> {
                 .await
                 .map_err(e)?;
             cases += 1;
+            let case_key = Key::Uuid(case.id);
+            for k in 0..3 {
+                // Skewed: index 0 in every case, 1 in every second, the others spread out.
+                let (t, v) = IOCS[match k {
+                    0 => 0,
+                    1 if i % 2 == 0 => 1,
+                    _ => 2 + (i * 3 + k + w) % (IOCS.len() - 2),
+                }];
+                core.add_case_observable(
+                    actor,
+                    case_key,
+                    NewObservable {
+                        observable_type: RefKey::Name(t.into()),
+                        value: v.into(),
+                        description: Some(format!("Seen during {title}")),
+                        tlp: Some(Tlp::Amber),
+                        tags: vec!["demo".into()],
+                        is_ioc: Some(true),
+                        custom: None,
+                    },
+                )
+                .await
+                .map_err(e)?;
+            }
+            for task in ["Scope affected hosts", "Contain", "Write the report"] {
+                core.create_task(
+                    actor,
+                    Some(case_key),
+                    NewTask {
+                        title: task.into(),
+                        assignees: vec![analyst.id],
+                        ..NewTask::default()
+                    },
+                )
+                .await
+                .map_err(e)?;
+            }
+            core.create_note(
+                actor,
+                case_key,
+                NewNote {
+                    title: "Triage notes".into(),
+                    content: format!(
+                        "## Summary\n\n{description}\n\n- first seen by the SOC\n- `{}` under review\n",
+                        IOCS[0].1
+                    ),
+                    ..NewNote::default()
+                },
+            )
+            .await
+            .map_err(e)?;
             for j in 0..3 {
                 let source = SOURCES[(i + j) % SOURCES.len()];
                 let alert = core
@@ -183,7 +255,7 @@ pub async fn load(core: &Core) -> Result<(), String> {
         }
     }
     println!(
-        "demo data loaded: {} workspaces, {cases} cases, {alerts} alerts",
+        "demo data loaded: {} workspaces, {cases} cases with observables, tasks and notes, {alerts} alerts",
         targets.len()
     );
     Ok(())
