@@ -672,85 +672,11 @@ pub(crate) async fn copy_alert_links_to_case(
 /// the paged ones take their order from it (no sort step).
 #[cfg(test)]
 mod plans {
-    use super::super::{Backend, Db, DbOptions, DbTarget, Tx, asset, migrate, sql::Sql};
+    use super::super::{Backend, Db, asset};
     use super::{
         IdentityFilter, Link, LinkListFilter, identity_cases_sql, identity_list_sql, link_list_sql, related_sql,
         shared_sql,
     };
-
-    async fn sqlite() -> (Db, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("dossier-obs-plans-{}", uuid::Uuid::now_v7().simple()));
-        let opts = DbOptions {
-            target: DbTarget::SqliteFile(dir.join("t.db")),
-            max_connections: 2,
-            acquire_timeout: std::time::Duration::from_secs(5),
-        };
-        let db = Db::open(&opts).await.expect("open sqlite");
-        migrate::run(&db).await.expect("migrate sqlite");
-        (db, dir)
-    }
-
-    /// A fresh PostgreSQL database: (db, admin url, name).
-    async fn postgres() -> Option<(Db, String, String)> {
-        let admin = std::env::var("DOSSIER_TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())?;
-        let name = format!("dossier_op_{}", uuid::Uuid::now_v7().simple());
-        use sqlx::Connection as _;
-        let mut c = sqlx::PgConnection::connect(&admin).await.expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut c)
-            .await
-            .expect("create db");
-        let (base, q) = admin
-            .split_once('?')
-            .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
-        let start = base.find("://").map_or(0, |i| i + 3);
-        let host = base[start..].split('/').next().unwrap_or("");
-        let url = format!(
-            "{}{host}/{name}{}",
-            &base[..start],
-            q.map(|q| format!("?{q}")).unwrap_or_default()
-        );
-        let opts = DbOptions {
-            target: DbTarget::Postgres(url),
-            max_connections: 2,
-            acquire_timeout: std::time::Duration::from_secs(5),
-        };
-        let db = Db::open(&opts).await.expect("open pg");
-        migrate::run(&db).await.expect("migrate pg");
-        Some((db, admin, name))
-    }
-
-    async fn plan(db: &Db, sql: &Sql) -> String {
-        match db.backend() {
-            Backend::Sqlite => {
-                let rows: Vec<(i64, i64, i64, String)> = sql
-                    .prefixed("EXPLAIN QUERY PLAN ")
-                    .fetch_all(db)
-                    .await
-                    .expect("explain");
-                rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
-            }
-            Backend::Postgres => {
-                let sql = sql.prefixed("EXPLAIN ");
-                let lines: Vec<String> = db
-                    .write(move |tx: &mut Tx<'_>| {
-                        let sql = sql.clone();
-                        Box::pin(async move {
-                            // Empty tables: make the planner show whether an index path exists.
-                            tx.script("SET LOCAL enable_seqscan = off").await?;
-                            tx.script("SET LOCAL enable_sort = off").await?;
-                            let rows: Vec<(String,)> = sql.fetch_all(&mut *tx).await?;
-                            Ok(rows.into_iter().map(|r| r.0).collect())
-                        })
-                    })
-                    .await
-                    .expect("explain");
-                lines.join("\n")
-            }
-        }
-    }
 
     /// No full scan of any of `tables` (`(name, alias)`); with `sorted`, no sort step either.
     fn check(backend: Backend, tables: &[(&str, &str)], what: &str, plan: &str, sorted: bool) {
@@ -798,7 +724,9 @@ mod plans {
                 for desc in [false, true] {
                     for after in [None, Some(5)] {
                         let what = format!("{link:?} observables {f:?} desc={desc} after={after:?}");
-                        let p = plan(db, &link_list_sql(link, 1, 1, f, after, desc, 51)).await;
+                        let p = super::super::tests::plan(db, &link_list_sql(link, 1, 1, f, after, desc, 51))
+                            .await
+                            .join("\n");
                         check(b, &links, &what, &p, true);
                     }
                 }
@@ -814,7 +742,9 @@ mod plans {
         ] {
             for before in [None, Some(9)] {
                 let what = format!("identities {f:?} before={before:?}");
-                let p = plan(db, &identity_list_sql(b, 1, &f, before, 51)).await;
+                let p = super::super::tests::plan(db, &identity_list_sql(b, 1, &f, before, 51))
+                    .await
+                    .join("\n");
                 check(
                     b,
                     &[
@@ -832,10 +762,14 @@ mod plans {
             type_ids: vec![],
             q: Some("10.1.2.3".into()),
         };
-        let p = plan(db, &identity_list_sql(b, 1, &text, None, 51)).await;
+        let p = super::super::tests::plan(db, &identity_list_sql(b, 1, &text, None, 51))
+            .await
+            .join("\n");
         check(b, &[("observables", "o")], "identities by text", &p, false);
         for before in [None, Some(9)] {
-            let p = plan(db, &identity_cases_sql(1, 1, before, 51)).await;
+            let p = super::super::tests::plan(db, &identity_cases_sql(1, 1, before, 51))
+                .await
+                .join("\n");
             check(
                 b,
                 &[("case_observables", "l"), ("cases", "c")],
@@ -844,7 +778,7 @@ mod plans {
                 true,
             );
         }
-        let p = plan(db, &related_sql(1, 1, 50)).await;
+        let p = super::super::tests::plan(db, &related_sql(1, 1, 50)).await.join("\n");
         check(
             b,
             &[
@@ -856,7 +790,7 @@ mod plans {
             &p,
             false,
         );
-        let p = plan(db, &shared_sql(1, &[2, 3])).await;
+        let p = super::super::tests::plan(db, &shared_sql(1, &[2, 3])).await.join("\n");
         check(
             b,
             &[
@@ -885,7 +819,9 @@ mod plans {
             for desc in [false, true] {
                 for after in [None, Some(3)] {
                     let what = format!("case assets {f:?} desc={desc} after={after:?}");
-                    let p = plan(db, &asset::list_sql(1, 1, f, after, desc, 51)).await;
+                    let p = super::super::tests::plan(db, &asset::list_sql(1, 1, f, after, desc, 51))
+                        .await
+                        .join("\n");
                     check(b, &[("case_assets", "l")], &what, &p, true);
                 }
             }
@@ -910,7 +846,9 @@ mod plans {
         ] {
             for before in [None, Some(9)] {
                 let what = format!("inventory {f:?} before={before:?}");
-                let p = plan(db, &asset::identity_list_sql(b, 1, &f, before, 51)).await;
+                let p = super::super::tests::plan(db, &asset::identity_list_sql(b, 1, &f, before, 51))
+                    .await
+                    .join("\n");
                 check(b, &[("assets", "a"), ("case_assets", "cl")], &what, &p, true);
             }
         }
@@ -919,10 +857,14 @@ mod plans {
             q: Some("dc01".into()),
             compromised: None,
         };
-        let p = plan(db, &asset::identity_list_sql(b, 1, &text, None, 51)).await;
+        let p = super::super::tests::plan(db, &asset::identity_list_sql(b, 1, &text, None, 51))
+            .await
+            .join("\n");
         check(b, &[("assets", "a")], "inventory by text", &p, false);
         for before in [None, Some(9)] {
-            let p = plan(db, &asset::identity_cases_sql(1, 1, before, 51)).await;
+            let p = super::super::tests::plan(db, &asset::identity_cases_sql(1, 1, before, 51))
+                .await
+                .join("\n");
             check(
                 b,
                 &[("case_assets", "l"), ("cases", "c")],
@@ -935,7 +877,7 @@ mod plans {
 
     #[tokio::test]
     async fn observable_and_asset_lists_use_indexes_on_sqlite() {
-        let (db, dir) = sqlite().await;
+        let (db, dir) = super::super::tests::open_sqlite().await;
         explain_all(&db).await;
         db.close().await;
         let _ = std::fs::remove_dir_all(dir);
@@ -943,18 +885,10 @@ mod plans {
 
     #[tokio::test]
     async fn observable_and_asset_lists_use_indexes_on_postgres() {
-        let Some((db, admin, name)) = postgres().await else {
+        let Some((db, _guard)) = super::super::tests::open_pg().await else {
             return;
         };
         explain_all(&db).await;
         db.close().await;
-        use sqlx::Connection as _;
-        if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-            )))
-            .execute(&mut c)
-            .await;
-        }
     }
 }

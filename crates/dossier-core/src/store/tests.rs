@@ -34,7 +34,8 @@ fn with_db(url: &str, db: &str) -> String {
     )
 }
 
-struct PgDb {
+/// Drops the test's PostgreSQL database when it goes out of scope.
+pub(super) struct PgDb {
     admin: String,
     name: String,
 }
@@ -60,7 +61,7 @@ impl Drop for PgDb {
     }
 }
 
-async fn open_sqlite() -> (Db, std::path::PathBuf) {
+pub(super) async fn open_sqlite() -> (Db, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("dossier-core-test-{}", uuid::Uuid::now_v7().simple()));
     let opts = DbOptions {
         target: DbTarget::SqliteFile(dir.join("t.db")),
@@ -72,7 +73,7 @@ async fn open_sqlite() -> (Db, std::path::PathBuf) {
     (db, dir)
 }
 
-async fn open_pg() -> Option<(Db, PgDb)> {
+pub(super) async fn open_pg() -> Option<(Db, PgDb)> {
     let admin = pg_url()?;
     let name = format!("dossier_t_{}", uuid::Uuid::now_v7().simple());
     use sqlx::Connection as _;
@@ -295,8 +296,9 @@ async fn sqlite_and_postgres_schemas_are_identical() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// The query plan as text lines.
-async fn plan(db: &Db, sql: &Sql) -> Vec<String> {
+/// The query plan as text lines (PostgreSQL: with sequential scans and sorts disabled, so the
+/// plan shows whether an index path exists).
+pub(super) async fn plan(db: &Db, sql: &Sql) -> Vec<String> {
     match db.backend() {
         Backend::Sqlite => {
             let rows: Vec<(i64, i64, i64, String)> = sql

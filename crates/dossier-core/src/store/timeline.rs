@@ -430,82 +430,8 @@ pub(crate) fn list_sql(backend: Backend, f: &ListFilter, descending: bool, after
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod plans {
-    use super::super::{Backend, Db, DbOptions, DbTarget, Tx, migrate, note, sql::Sql, task};
+    use super::super::{Backend, Db, note, task};
     use crate::model::TaskSort;
-
-    async fn sqlite() -> (Db, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("dossier-plans-{}", uuid::Uuid::now_v7().simple()));
-        let opts = DbOptions {
-            target: DbTarget::SqliteFile(dir.join("t.db")),
-            max_connections: 2,
-            acquire_timeout: std::time::Duration::from_secs(5),
-        };
-        let db = Db::open(&opts).await.expect("open sqlite");
-        migrate::run(&db).await.expect("migrate sqlite");
-        (db, dir)
-    }
-
-    /// A fresh PostgreSQL database, dropped by the returned guard's owner.
-    async fn postgres() -> Option<(Db, String, String)> {
-        let admin = std::env::var("DOSSIER_TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())?;
-        let name = format!("dossier_p_{}", uuid::Uuid::now_v7().simple());
-        use sqlx::Connection as _;
-        let mut c = sqlx::PgConnection::connect(&admin).await.expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut c)
-            .await
-            .expect("create db");
-        let (base, q) = admin
-            .split_once('?')
-            .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
-        let start = base.find("://").map_or(0, |i| i + 3);
-        let host = base[start..].split('/').next().unwrap_or("");
-        let url = format!(
-            "{}{host}/{name}{}",
-            &base[..start],
-            q.map(|q| format!("?{q}")).unwrap_or_default()
-        );
-        let opts = DbOptions {
-            target: DbTarget::Postgres(url),
-            max_connections: 2,
-            acquire_timeout: std::time::Duration::from_secs(5),
-        };
-        let db = Db::open(&opts).await.expect("open pg");
-        migrate::run(&db).await.expect("migrate pg");
-        Some((db, admin, name))
-    }
-
-    async fn plan(db: &Db, sql: &Sql) -> String {
-        match db.backend() {
-            Backend::Sqlite => {
-                let rows: Vec<(i64, i64, i64, String)> = sql
-                    .prefixed("EXPLAIN QUERY PLAN ")
-                    .fetch_all(db)
-                    .await
-                    .expect("explain");
-                rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
-            }
-            Backend::Postgres => {
-                let sql = sql.prefixed("EXPLAIN ");
-                let lines: Vec<String> = db
-                    .write(move |tx: &mut Tx<'_>| {
-                        let sql = sql.clone();
-                        Box::pin(async move {
-                            // Empty tables: make the planner show whether an index path exists.
-                            tx.script("SET LOCAL enable_seqscan = off").await?;
-                            tx.script("SET LOCAL enable_sort = off").await?;
-                            let rows: Vec<(String,)> = sql.fetch_all(&mut *tx).await?;
-                            Ok(rows.into_iter().map(|r| r.0).collect())
-                        })
-                    })
-                    .await
-                    .expect("explain");
-                lines.join("\n")
-            }
-        }
-    }
 
     /// `sorted`: the order must come from the index (no sort step).
     fn check(backend: Backend, table: &str, alias: &str, what: &str, plan: &str, sorted: bool) {
@@ -547,10 +473,14 @@ mod plans {
             for desc in [false, true] {
                 for after in [false, true] {
                     let what = format!("tasks {scope:?} by number desc={desc} after={after}");
-                    let p = plan(db, &task::list_sql(b, &f, TaskSort::Number, desc, after)).await;
+                    let p = super::super::tests::plan(db, &task::list_sql(b, &f, TaskSort::Number, desc, after))
+                        .await
+                        .join("\n");
                     check(b, "tasks", "t", &what, &p, true);
                     let what = format!("tasks {scope:?} by due date desc={desc} after={after}");
-                    let p = plan(db, &task::list_sql(b, &f, TaskSort::DueAt, desc, after)).await;
+                    let p = super::super::tests::plan(db, &task::list_sql(b, &f, TaskSort::DueAt, desc, after))
+                        .await
+                        .join("\n");
                     check(b, "tasks", "t", &what, &p, false);
                 }
             }
@@ -564,9 +494,13 @@ mod plans {
             due_after: Some(1),
             due_before: Some(2),
         };
-        let p = plan(db, &task::list_sql(b, &filtered, TaskSort::Number, false, true)).await;
+        let p = super::super::tests::plan(db, &task::list_sql(b, &filtered, TaskSort::Number, false, true))
+            .await
+            .join("\n");
         check(b, "tasks", "t", "tasks with every filter", &p, false);
-        let p = plan(db, &task::list_sql(b, &filtered, TaskSort::DueAt, false, false)).await;
+        let p = super::super::tests::plan(db, &task::list_sql(b, &filtered, TaskSort::DueAt, false, false))
+            .await
+            .join("\n");
         check(b, "tasks", "t", "tasks with every filter by due date", &p, false);
         // Notes of a case by number, with and without a directory and text.
         let f = note::ListFilter {
@@ -575,7 +509,9 @@ mod plans {
             q: None,
         };
         for after in [false, true] {
-            let p = plan(db, &note::list_sql(b, &f, after)).await;
+            let p = super::super::tests::plan(db, &note::list_sql(b, &f, after))
+                .await
+                .join("\n");
             check(b, "notes", "n", &format!("notes after={after}"), &p, true);
         }
         let f = note::ListFilter {
@@ -583,7 +519,9 @@ mod plans {
             directory_id: Some(3),
             q: Some("beacon".into()),
         };
-        let p = plan(db, &note::list_sql(b, &f, true)).await;
+        let p = super::super::tests::plan(db, &note::list_sql(b, &f, true))
+            .await
+            .join("\n");
         check(b, "notes", "n", "notes by directory and text", &p, false);
         // Timeline of a case by time, both ways, with every filter.
         for desc in [false, true] {
@@ -593,7 +531,9 @@ mod plans {
                     ..Default::default()
                 };
                 let what = format!("timeline desc={desc} after={after}");
-                let p = plan(db, &super::list_sql(b, &f, desc, after)).await;
+                let p = super::super::tests::plan(db, &super::list_sql(b, &f, desc, after))
+                    .await
+                    .join("\n");
                 check(b, "timeline_events", "e", &what, &p, true);
             }
         }
@@ -608,11 +548,15 @@ mod plans {
             q: Some("beacon".into()),
             in_summary: Some(true),
         };
-        let p = plan(db, &super::list_sql(b, &f, false, true)).await;
+        let p = super::super::tests::plan(db, &super::list_sql(b, &f, false, true))
+            .await
+            .join("\n");
         check(b, "timeline_events", "e", "timeline with every filter", &p, true);
         // The directory list of a case, by name (PostgreSQL adds an incremental sort on id).
         for after in [None, Some(1)] {
-            let p = plan(db, &note::list_dirs_sql(1, after, 50)).await;
+            let p = super::super::tests::plan(db, &note::list_dirs_sql(1, after, 50))
+                .await
+                .join("\n");
             check(
                 b,
                 "note_directories",
@@ -626,7 +570,7 @@ mod plans {
 
     #[tokio::test]
     async fn list_queries_use_indexes_on_sqlite() {
-        let (db, dir) = sqlite().await;
+        let (db, dir) = super::super::tests::open_sqlite().await;
         explain_all(&db).await;
         db.close().await;
         let _ = std::fs::remove_dir_all(dir);
@@ -634,19 +578,10 @@ mod plans {
 
     #[tokio::test]
     async fn list_queries_use_indexes_on_postgres() {
-        let Some((db, admin, name)) = postgres().await else {
-            eprintln!("SKIPPED: PostgreSQL part (set DOSSIER_TEST_DATABASE_URL)");
+        let Some((db, _guard)) = super::super::tests::open_pg().await else {
             return;
         };
         explain_all(&db).await;
         db.close().await;
-        use sqlx::Connection as _;
-        if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-            )))
-            .execute(&mut c)
-            .await;
-        }
     }
 }
