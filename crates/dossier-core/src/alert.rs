@@ -10,8 +10,10 @@ use crate::{
     Core,
     actor::Actor,
     case::{insert_case, json_str, load as load_case, user_ref},
+    custom_field::check_custom_with,
     error::{Error, Problems, Result},
     ids::{Key, new_uuid},
+    model::FieldEntity,
     model::{
         Activity, Alert, AlertFilter, AlertIngest, AlertPatch, BatchItem, BatchResult, Case, NewAlert, Page, Pap,
         Priority, Resolution, Severity, StateRef, Status, Timestamp, Tlp, alert_state,
@@ -341,7 +343,9 @@ impl Core {
     pub async fn create_alert(&self, actor: &Actor, input: NewAlert) -> Result<AlertIngest> {
         actor.require_write()?;
         let mut p = Problems::new();
-        let prepared = prepare(&mut p, "", input);
+        let mut prepared = prepare(&mut p, "", input);
+        let defs = self.custom_defs(actor.workspace_id.0, FieldEntity::Alert).await?;
+        prepared.insert.custom = check_custom_with(&defs, &mut p, "custom", &prepared.insert.custom, true);
         p.into_result()?;
         let audit = Audit::of(actor);
         let ws_uuid = actor.workspace_uuid;
@@ -384,11 +388,17 @@ impl Core {
             ));
         }
         let mut p = Problems::new();
-        let prepared: Vec<Prepared> = inputs
+        let mut prepared: Vec<Prepared> = inputs
             .into_iter()
             .enumerate()
             .map(|(i, a)| prepare(&mut p, &format!("alerts[{i}]."), a))
             .collect();
+        // One read of the definitions for the whole batch.
+        let defs = self.custom_defs(actor.workspace_id.0, FieldEntity::Alert).await?;
+        for (i, it) in prepared.iter_mut().enumerate() {
+            it.insert.custom =
+                check_custom_with(&defs, &mut p, &format!("alerts[{i}].custom"), &it.insert.custom, true);
+        }
         p.into_result()?;
         let audit = Audit::of(actor);
         let items = Arc::new(prepared);
@@ -497,6 +507,13 @@ impl Core {
             .as_ref()
             .map(|c| validate::custom(&mut p, "custom", Some(c)));
         p.into_result()?;
+        let custom = match custom {
+            Some(c) => Some(
+                self.check_custom(actor.workspace_id.0, FieldEntity::Alert, "custom", &c, true)
+                    .await?,
+            ),
+            None => None,
+        };
         let owner = match patch.assignee {
             Some(Some(u)) => Some(Some(self.assignee_id(actor, u, "assignee").await?)),
             Some(None) => Some(None),

@@ -6,6 +6,7 @@ use std::{net::IpAddr, sync::Arc};
 
 use uuid::Uuid;
 
+use crate::model::FieldEntity;
 use crate::{
     Core,
     actor::Actor,
@@ -246,6 +247,9 @@ impl Core {
         let tags = validate::tags(&mut p, "tags", &input.tags);
         let custom = validate::custom(&mut p, "custom", input.custom.as_ref());
         p.into_result()?;
+        let custom = self
+            .check_custom(actor.workspace_id.0, FieldEntity::CaseAsset, "custom", &custom, true)
+            .await?;
         let t = resolve_type(Ex::Db(&self.db), ws, &input.asset_type, "type").await?;
         let status = input.analysis_status_id.unwrap_or(1);
         check_analysis_status(Ex::Db(&self.db), ws, status, "analysis_status_id").await?;
@@ -407,6 +411,13 @@ impl Core {
             .as_ref()
             .map(|c| validate::custom(&mut p, "custom", Some(c)));
         p.into_result()?;
+        let custom = match custom {
+            Some(c) => Some(
+                self.check_custom(actor.workspace_id.0, FieldEntity::CaseAsset, "custom", &c, true)
+                    .await?,
+            ),
+            None => None,
+        };
         let new_type = match &patch.asset_type {
             Some(k) => Some(resolve_type(Ex::Db(&self.db), ws, k, "type").await?),
             None => None,

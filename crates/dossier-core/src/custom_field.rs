@@ -95,46 +95,20 @@ impl Core {
         custom: &str,
         creating: bool,
     ) -> Result<String> {
-        let defs = store::custom_field::list(&self.db, ws, Some(entity.ordinal())).await?;
-        if defs.is_empty() {
-            return Ok(custom.to_owned());
-        }
-        let mut obj: Map<String, Value> = serde_json::from_str(custom).unwrap_or_default();
+        let defs = self.custom_defs(ws, entity).await?;
         let mut p = Problems::new();
-        for d in defs.iter().map(|d| view(d.clone())) {
-            let path = format!("{field}.{}", d.key);
-            match obj.get(&d.key) {
-                None => {
-                    if creating {
-                        if let Some(def) = &d.default {
-                            obj.insert(d.key.clone(), def.clone());
-                        } else if d.mandatory {
-                            p.push(
-                                path,
-                                "required",
-                                format!("{} is mandatory", d.label.as_deref().unwrap_or(&d.key)),
-                            );
-                        }
-                    }
-                }
-                Some(Value::Null) => {
-                    if !d.nullable || d.mandatory {
-                        p.push(
-                            path,
-                            "required",
-                            format!("{} must have a value", d.label.as_deref().unwrap_or(&d.key)),
-                        );
-                    }
-                }
-                Some(v) => {
-                    if let Err(expected) = type_ok(d.field_type, d.options.as_deref(), v) {
-                        p.push(path.clone(), "invalid", format!("{path} must be {expected}"));
-                    }
-                }
-            }
-        }
+        let out = check_custom_with(&defs, &mut p, field, custom, creating);
         p.into_result()?;
-        Ok(Value::Object(obj).to_string())
+        Ok(out)
+    }
+
+    /// The definitions of one object kind, to check many objects with [`check_custom_with`].
+    pub(crate) async fn custom_defs(&self, ws: i64, entity: FieldEntity) -> Result<Vec<CustomField>> {
+        Ok(store::custom_field::list(&self.db, ws, Some(entity.ordinal()))
+            .await?
+            .into_iter()
+            .map(view)
+            .collect())
     }
 
     pub async fn list_custom_fields(&self, actor: &Actor, entity: Option<FieldEntity>) -> Result<Vec<CustomField>> {
@@ -301,6 +275,47 @@ impl Core {
             })
             .await
     }
+}
+
+/// Checks a `custom` object (JSON text) against definitions, recording problems in `p`.
+/// On creation fills in defaults and requires mandatory keys. Returns the object to store.
+pub(crate) fn check_custom_with(
+    defs: &[CustomField],
+    p: &mut Problems,
+    field: &str,
+    custom: &str,
+    creating: bool,
+) -> String {
+    if defs.is_empty() {
+        return custom.to_owned();
+    }
+    let mut obj: Map<String, Value> = serde_json::from_str(custom).unwrap_or_default();
+    for d in defs {
+        let path = format!("{field}.{}", d.key);
+        let label = d.label.as_deref().unwrap_or(&d.key);
+        match obj.get(&d.key) {
+            None => {
+                if creating {
+                    if let Some(def) = &d.default {
+                        obj.insert(d.key.clone(), def.clone());
+                    } else if d.mandatory {
+                        p.push(path, "required", format!("{label} is mandatory"));
+                    }
+                }
+            }
+            Some(Value::Null) => {
+                if !d.nullable || d.mandatory {
+                    p.push(path, "required", format!("{label} must have a value"));
+                }
+            }
+            Some(v) => {
+                if let Err(expected) = type_ok(d.field_type, d.options.as_deref(), v) {
+                    p.push(path.clone(), "invalid", format!("{path} must be {expected}"));
+                }
+            }
+        }
+    }
+    Value::Object(obj).to_string()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::model::FieldEntity;
 use crate::{
     Core,
     actor::Actor,
@@ -123,6 +124,9 @@ impl Core {
         let contacts = contacts(&mut p, "contacts", &input.contacts);
         let custom = validate::custom(&mut p, "custom", input.custom.as_ref());
         p.into_result()?;
+        let custom = self
+            .check_custom(actor.workspace_id.0, FieldEntity::Customer, "custom", &custom, true)
+            .await?;
         let values = CustomerValues {
             name: input.name.trim().to_owned(),
             description: input.description.clone(),
@@ -217,6 +221,13 @@ impl Core {
             .as_ref()
             .map(|c| validate::custom(&mut p, "custom", Some(c)));
         p.into_result()?;
+        let custom = match custom {
+            Some(c) => Some(
+                self.check_custom(actor.workspace_id.0, FieldEntity::Customer, "custom", &c, true)
+                    .await?,
+            ),
+            None => None,
+        };
         let audit = Audit::of(actor);
         let name = patch.name.clone().unwrap_or_default();
         let shared = Arc::new((patch, contacts, custom));

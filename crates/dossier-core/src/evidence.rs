@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use futures_util::Stream;
 
+use crate::model::FieldEntity;
 use crate::{
     Core,
     actor::Actor,
@@ -215,8 +216,18 @@ impl Core {
         if input.hash.is_some() {
             p.push("hash", "read_only", "the SHA-256 is computed from the uploaded file");
         }
-        let mut values = new_values(&mut p, &input, sanitize_filename(&input.filename));
+        let values = new_values(&mut p, &input, sanitize_filename(&input.filename));
         p.into_result()?;
+        let mut values = values;
+        values.custom = self
+            .check_custom(
+                actor.workspace_id.0,
+                FieldEntity::Evidence,
+                "custom",
+                &values.custom,
+                true,
+            )
+            .await?;
         let ws = actor.workspace_id.0;
         self.check_evidence_type(ws, values.type_id).await?;
         values.size = i64::try_from(file.size()).ok();
@@ -287,6 +298,16 @@ impl Core {
         hash_text(&mut p, input.hash.as_deref());
         let values = new_values(&mut p, &input, input.filename.trim().to_owned());
         p.into_result()?;
+        let mut values = values;
+        values.custom = self
+            .check_custom(
+                actor.workspace_id.0,
+                FieldEntity::Evidence,
+                "custom",
+                &values.custom,
+                true,
+            )
+            .await?;
         self.check_evidence_type(actor.workspace_id.0, values.type_id).await?;
         let audit = Audit::of(actor);
         let values = Arc::new(values);
@@ -365,6 +386,13 @@ impl Core {
             .as_ref()
             .map(|c| validate::custom(&mut p, "custom", Some(c)));
         p.into_result()?;
+        let custom = match custom {
+            Some(c) => Some(
+                self.check_custom(actor.workspace_id.0, FieldEntity::Evidence, "custom", &c, true)
+                    .await?,
+            ),
+            None => None,
+        };
         let ws = actor.workspace_id.0;
         if let Some(t) = patch.type_id {
             self.check_evidence_type(ws, t).await?;

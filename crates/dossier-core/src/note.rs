@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
+use crate::model::FieldEntity;
 use crate::{
     Core,
     actor::Actor,
@@ -415,6 +416,9 @@ impl Core {
         check_note(&mut p, Some(&input.title), Some(&input.content));
         let custom = validate::custom(&mut p, "custom", input.custom.as_ref());
         p.into_result()?;
+        let custom = self
+            .check_custom(actor.workspace_id.0, FieldEntity::Note, "custom", &custom, true)
+            .await?;
         let audit = Audit::of(actor);
         let shared = Arc::new((input, custom));
         self.db
@@ -523,6 +527,13 @@ impl Core {
             .as_ref()
             .map(|c| validate::custom(&mut p, "custom", Some(c)));
         p.into_result()?;
+        let custom = match custom {
+            Some(c) => Some(
+                self.check_custom(actor.workspace_id.0, FieldEntity::Note, "custom", &c, true)
+                    .await?,
+            ),
+            None => None,
+        };
         let audit = Audit::of(actor);
         let shared = Arc::new((patch, custom));
         self.db

@@ -12,6 +12,7 @@ use regex::{Regex, RegexBuilder};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::model::FieldEntity;
 use crate::{
     Core,
     actor::Actor,
@@ -458,6 +459,18 @@ impl Core {
             "{}".to_owned()
         };
         p.into_result()?;
+        let custom = if for_case {
+            self.check_custom(
+                actor.workspace_id.0,
+                FieldEntity::CaseObservable,
+                "custom",
+                &custom,
+                true,
+            )
+            .await?
+        } else {
+            custom
+        };
         let tlp = match (input.tlp, for_case) {
             (Some(t), _) => Some(t.ordinal()),
             (None, true) => Some(Tlp::Amber.ordinal()),
@@ -644,6 +657,13 @@ impl Core {
             .as_ref()
             .map(|c| validate::custom(&mut p, "custom", Some(c)));
         p.into_result()?;
+        let custom = match custom {
+            Some(c) => Some(
+                self.check_custom(actor.workspace_id.0, FieldEntity::CaseObservable, "custom", &c, true)
+                    .await?,
+            ),
+            None => None,
+        };
         let new_type = match &patch.observable_type {
             Some(k) => Some(resolve_type(Ex::Db(&self.db), actor.workspace_id.0, k, "type").await?),
             None => None,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
+use crate::model::FieldEntity;
 use crate::{
     Core,
     actor::Actor,
@@ -125,6 +126,9 @@ impl Core {
         let tags = validate::tags(&mut p, "tags", &input.tags);
         let custom = validate::custom(&mut p, "custom", input.custom.as_ref());
         p.into_result()?;
+        let custom = self
+            .check_custom(actor.workspace_id.0, FieldEntity::Task, "custom", &custom, true)
+            .await?;
         let status_id = input.status_id.unwrap_or(1);
         self.check_task_status(actor, "status_id", status_id).await?;
         let assignees = self.task_assignees(actor, &input.assignees).await?;
@@ -265,6 +269,13 @@ impl Core {
             .as_ref()
             .map(|c| validate::custom(&mut p, "custom", Some(c)));
         p.into_result()?;
+        let custom = match custom {
+            Some(c) => Some(
+                self.check_custom(actor.workspace_id.0, FieldEntity::Task, "custom", &c, true)
+                    .await?,
+            ),
+            None => None,
+        };
         if let Some(s) = patch.status_id {
             self.check_task_status(actor, "status_id", s).await?;
         }

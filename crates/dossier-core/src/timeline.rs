@@ -6,6 +6,7 @@ use std::sync::Arc;
 use time::{OffsetDateTime, UtcOffset, format_description::well_known::Rfc3339};
 use uuid::Uuid;
 
+use crate::model::FieldEntity;
 use crate::{
     Core,
     actor::Actor,
@@ -288,6 +289,15 @@ impl Core {
         check_link_count(&mut p, "assets", input.assets.len());
         check_link_count(&mut p, "observables", input.observables.len());
         p.into_result()?;
+        let custom = self
+            .check_custom(
+                actor.workspace_id.0,
+                FieldEntity::TimelineEvent,
+                "custom",
+                &custom,
+                true,
+            )
+            .await?;
         let (occurred_at, tz) = when.ok_or_else(|| Error::invalid("occurred_at", "occurred_at is required"))?;
         let category_id = input.category_id.unwrap_or(1);
         self.check_category(actor, "category_id", category_id).await?;
@@ -437,6 +447,13 @@ impl Core {
         check_link_count(&mut p, "assets", patch.assets.as_ref().map_or(0, Vec::len));
         check_link_count(&mut p, "observables", patch.observables.as_ref().map_or(0, Vec::len));
         p.into_result()?;
+        let custom = match custom {
+            Some(c) => Some(
+                self.check_custom(actor.workspace_id.0, FieldEntity::TimelineEvent, "custom", &c, true)
+                    .await?,
+            ),
+            None => None,
+        };
         if let Some(c) = patch.category_id {
             self.check_category(actor, "category_id", c).await?;
         }

@@ -5,7 +5,11 @@ use serde_json::json;
 
 use crate::{both, harness::TestApp};
 
-both!(definitions_type_check_case_values, definitions_admin_only_and_isolated);
+both!(
+    definitions_type_check_case_values,
+    definitions_admin_only_and_isolated,
+    definitions_bind_every_object_kind
+);
 
 async fn definitions_type_check_case_values(b: Backend) {
     let Some(app) = TestApp::spawn(b).await else { return };
@@ -178,4 +182,104 @@ async fn definitions_admin_only_and_isolated(b: Backend) {
     app.admin("GET", "/api/v1/custom-fields?entity=bogus", None)
         .await
         .expect(422);
+}
+
+async fn definitions_bind_every_object_kind(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else { return };
+    for (entity, key) in [
+        ("alert", "sensor"),
+        ("task", "effort"),
+        ("case_observable", "confidence"),
+        ("timeline_event", "phase"),
+    ] {
+        let def = json!({"entity": entity, "key": key, "type": "integer", "mandatory": true});
+        app.admin("POST", "/api/v1/custom-fields", Some(def)).await.expect(201);
+    }
+    app.admin("POST", "/api/v1/custom-fields", Some(json!({"entity": "note", "key": "audience", "type": "select", "options": ["internal", "client"], "default": "internal"}))).await.expect(201);
+    // Alerts, single and batch.
+    let e = app
+        .admin("POST", "/api/v1/alerts", Some(json!({"title": "a"})))
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "custom.sensor");
+    let e = app
+        .admin(
+            "POST",
+            "/api/v1/alerts/batch",
+            Some(
+                json!({"alerts": [{"title": "a", "custom": {"sensor": 1}}, {"title": "b", "custom": {"sensor": "x"}}]}),
+            ),
+        )
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "alerts[1].custom.sensor");
+    let a = app
+        .admin(
+            "POST",
+            "/api/v1/alerts",
+            Some(json!({"title": "a", "custom": {"sensor": 7}})),
+        )
+        .await
+        .expect(201);
+    assert_eq!(a.body["alert"]["custom"]["sensor"], 7);
+    app.admin(
+        "PATCH",
+        "/api/v1/alerts/1",
+        Some(json!({"custom": {"sensor": "seven"}})),
+    )
+    .await
+    .expect(422);
+    // Tasks, observables, timeline events, notes (default filled in).
+    app.admin("POST", "/api/v1/cases", Some(json!({"title": "c"})))
+        .await
+        .expect(201);
+    let e = app
+        .admin("POST", "/api/v1/cases/1/tasks", Some(json!({"title": "t"})))
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "custom.effort");
+    app.admin(
+        "POST",
+        "/api/v1/cases/1/tasks",
+        Some(json!({"title": "t", "custom": {"effort": 3}})),
+    )
+    .await
+    .expect(201);
+    let e = app
+        .admin(
+            "POST",
+            "/api/v1/cases/1/observables",
+            Some(json!({"type": "domain", "value": "a.example"})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "custom.confidence");
+    app.admin(
+        "POST",
+        "/api/v1/cases/1/observables",
+        Some(json!({"type": "domain", "value": "a.example", "custom": {"confidence": 80}})),
+    )
+    .await
+    .expect(201);
+    let e = app
+        .admin(
+            "POST",
+            "/api/v1/cases/1/timeline",
+            Some(json!({"title": "e", "occurred_at": "2026-01-02T10:00:00+02:00"})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["field"], "custom.phase");
+    let n = app
+        .admin(
+            "POST",
+            "/api/v1/cases/1/notes",
+            Some(json!({"title": "n", "content": "x"})),
+        )
+        .await
+        .expect(201);
+    assert_eq!(n.body["custom"], json!({"audience": "internal"}));
+    // Nothing was half-written by the refused requests.
+    let alerts = app.admin("GET", "/api/v1/alerts?count=true", None).await.expect(200);
+    assert_eq!(alerts.body["total"], 1);
 }
