@@ -231,6 +231,8 @@ pub(crate) fn push_contains(
     id_col: &'static str,
     text: &str,
 ) {
+    // A text pattern decides the plan: never reuse a generic one.
+    q.one_off();
     let text = text.trim();
     q.push(" AND ")
         .push(id_col)
@@ -270,8 +272,9 @@ pub(crate) trait TextMatch: Sync {
 /// SQLite: FTS5 `search_docs_tri` (trigram) and `search_docs_fts` (unicode61 words).
 pub(crate) struct SqliteFts;
 
-/// PostgreSQL: `ILIKE` on the `pgx_search_docs_trgm` expression and `@@` on the
-/// `pgx_search_docs_tsv` expression (`simple` configuration).
+/// PostgreSQL: `ILIKE` on the `pgx_search_docs_trgm` expression or `@@` on the
+/// `pgx_search_docs_tsv` expression (`simple` configuration); the planner combines both indexes
+/// (BitmapOr) once the table's statistics are current.
 pub(crate) struct PgTextSearch;
 
 /// The matcher of a backend.
@@ -363,13 +366,31 @@ pub(crate) async fn search<'a, 'c: 'a>(
     after: Option<(i64, i64)>,
     limit: u32,
 ) -> Result<Vec<HitRow>> {
-    let mut q = Sql::new(
+    let mut q = Sql::new("");
+    q.one_off();
+    if backend == Backend::Postgres {
+        // Find the matches through the text indexes first, then order them: walking the
+        // (workspace, updated_at) index and testing every document is fast when matches are
+        // common but scans the whole workspace when they are rare, the usual case for an IOC.
+        q.push("WITH m AS MATERIALIZED (SELECT d.id FROM search_docs d WHERE d.workspace_id = ")
+            .bind(ws)
+            .push(" AND d.kind IN ")
+            .bind_list(kinds.iter().copied());
+        text_match(backend).push_match(&mut q, text);
+        q.push(") ");
+    }
+    q.push(
         "SELECT d.id AS doc_id, d.kind, d.updated_at, d.title, substr(d.body, 1, 20000) AS body, COALESCE(c.uuid, a.uuid, ob.uuid, n.uuid) AS object_uuid, \
          COALESCE(c.seq, a.seq, n.seq) AS object_seq, \
          COALESCE(c.title, a.title, ob.value, n.title) AS object_title, \
          pc.uuid AS case_uuid, pc.seq AS case_seq, pc.title AS case_title \
-         FROM search_docs d \
-         LEFT JOIN cases c ON d.kind = 'case' AND c.id = d.object_id AND c.workspace_id = d.workspace_id \
+         FROM search_docs d ",
+    );
+    if backend == Backend::Postgres {
+        q.push("JOIN m ON m.id = d.id ");
+    }
+    q.push(
+        "LEFT JOIN cases c ON d.kind = 'case' AND c.id = d.object_id AND c.workspace_id = d.workspace_id \
            AND c.deleted_at IS NULL \
          LEFT JOIN alerts a ON d.kind = 'alert' AND a.id = d.object_id AND a.workspace_id = d.workspace_id \
            AND a.deleted_at IS NULL \
@@ -382,7 +403,9 @@ pub(crate) async fn search<'a, 'c: 'a>(
     );
     q.bind(ws);
     q.push(" AND d.kind IN ").bind_list(kinds.iter().copied());
-    text_match(backend).push_match(&mut q, text);
+    if backend == Backend::Sqlite {
+        text_match(backend).push_match(&mut q, text);
+    }
     q.push(" AND COALESCE(c.id, a.id, ob.id, n.id) IS NOT NULL");
     if let Some((t, id)) = after {
         q.push(" AND (d.updated_at < ")

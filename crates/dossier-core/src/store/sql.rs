@@ -62,6 +62,8 @@ impl From<Option<&String>> for Arg {
 pub(crate) struct Sql {
     text: String,
     args: Vec<Arg>,
+    /// Plan with the actual argument values every time (no cached statement).
+    one_off: bool,
 }
 
 fn bind_err(e: impl std::fmt::Display) -> Error {
@@ -73,6 +75,7 @@ impl Sql {
         Sql {
             text: text.to_owned(),
             args: Vec::new(),
+            one_off: false,
         }
     }
     /// Test-only: the same query behind a prefix such as `EXPLAIN `.
@@ -81,7 +84,15 @@ impl Sql {
         Sql {
             text: format!("{prefix}{}", self.text),
             args: self.args.clone(),
+            one_off: self.one_off,
         }
+    }
+    /// Plans the query with its actual arguments on every run instead of caching a prepared
+    /// statement: for predicates whose cost depends on the value (a text pattern), PostgreSQL's
+    /// generic plan of a cached statement can be far worse than a plan for the real value.
+    pub fn one_off(&mut self) -> &mut Self {
+        self.one_off = true;
+        self
     }
     /// Appends SQL text.
     pub fn push(&mut self, text: &'static str) -> &mut Self {
@@ -163,16 +174,28 @@ impl Sql {
         Ok(match ex.into() {
             Ex::Db(Db::Sqlite(s)) => {
                 sqlx::query_as_with(text, self.sqlite_args()?)
+                    .persistent(!self.one_off)
                     .fetch_all(&s.read)
                     .await?
             }
-            Ex::Db(Db::Postgres(p)) => sqlx::query_as_with(text, self.pg_args()?).fetch_all(p).await?,
+            Ex::Db(Db::Postgres(p)) => {
+                sqlx::query_as_with(text, self.pg_args()?)
+                    .persistent(!self.one_off)
+                    .fetch_all(p)
+                    .await?
+            }
             Ex::Tx(Tx::Sqlite(c)) => {
                 sqlx::query_as_with(text, self.sqlite_args()?)
+                    .persistent(!self.one_off)
                     .fetch_all(&mut **c)
                     .await?
             }
-            Ex::Tx(Tx::Postgres(c)) => sqlx::query_as_with(text, self.pg_args()?).fetch_all(&mut **c).await?,
+            Ex::Tx(Tx::Postgres(c)) => {
+                sqlx::query_as_with(text, self.pg_args()?)
+                    .persistent(!self.one_off)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
         })
     }
 
@@ -184,17 +207,25 @@ impl Sql {
         Ok(match ex.into() {
             Ex::Db(Db::Sqlite(s)) => {
                 sqlx::query_as_with(text, self.sqlite_args()?)
+                    .persistent(!self.one_off)
                     .fetch_optional(&s.read)
                     .await?
             }
-            Ex::Db(Db::Postgres(p)) => sqlx::query_as_with(text, self.pg_args()?).fetch_optional(p).await?,
+            Ex::Db(Db::Postgres(p)) => {
+                sqlx::query_as_with(text, self.pg_args()?)
+                    .persistent(!self.one_off)
+                    .fetch_optional(p)
+                    .await?
+            }
             Ex::Tx(Tx::Sqlite(c)) => {
                 sqlx::query_as_with(text, self.sqlite_args()?)
+                    .persistent(!self.one_off)
                     .fetch_optional(&mut **c)
                     .await?
             }
             Ex::Tx(Tx::Postgres(c)) => {
                 sqlx::query_as_with(text, self.pg_args()?)
+                    .persistent(!self.one_off)
                     .fetch_optional(&mut **c)
                     .await?
             }
@@ -215,10 +246,12 @@ impl Sql {
         let text = sqlx::AssertSqlSafe(self.text.clone());
         Ok(match tx {
             Tx::Sqlite(c) => sqlx::query_with(text, self.sqlite_args()?)
+                .persistent(!self.one_off)
                 .execute(&mut **c)
                 .await?
                 .rows_affected(),
             Tx::Postgres(c) => sqlx::query_with(text, self.pg_args()?)
+                .persistent(!self.one_off)
                 .execute(&mut **c)
                 .await?
                 .rows_affected(),
