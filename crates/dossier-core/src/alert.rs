@@ -463,12 +463,7 @@ impl Core {
         let ws = actor.workspace_id.0;
         let backend = self.db.backend();
         let mut rows = store::alert::list(&self.db, backend, ws, &filter, after.as_deref(), limit).await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.created_at, r.id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.created_at, r.id].to_vec());
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags = store::term::tags_of(&self.db, Owner::Alert, &ids).await?;
         let mut cases = store::alert::cases_of(&self.db, &ids).await?;

@@ -335,12 +335,7 @@ impl Core {
         let mut rows: Vec<CaseAssetRow> = store::asset::list_sql(ws, case_id, &filter, after, f.descending, limit)
             .fetch_all(&self.db)
             .await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.seq]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.seq].to_vec());
         let total = if f.count {
             Some(store::asset::count(&self.db, ws, case_id, &filter).await?)
         } else {
@@ -623,12 +618,7 @@ impl Core {
             store::asset::identity_list_sql(backend, ws, &filter, before, limit)
                 .fetch_all(&self.db)
                 .await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.id].to_vec());
         let total = if f.count {
             Some(store::asset::identity_count(&self.db, backend, ws, &filter).await?)
         } else {
@@ -666,12 +656,7 @@ impl Core {
             store::asset::identity_cases_sql(ws, asset.id, before, limit)
                 .fetch_all(&self.db)
                 .await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.link_id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.link_id].to_vec());
         let items = rows
             .into_iter()
             .map(|r| AssetCase {

@@ -263,13 +263,7 @@ impl Core {
             limit,
         )
         .await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last()
-                .map(|r| paging::encode(&store::case::sort_values(f.sort, r)))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| store::case::sort_values(f.sort, r));
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags = store::term::tags_of(&self.db, Owner::Case, &ids).await?;
         let total = if f.count {
@@ -599,12 +593,7 @@ impl Core {
         let limit = paging::limit(limit)?;
         let before = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
         let mut rows = store::activity::list(&self.db, ws, scope, before, limit).await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.id].to_vec());
         let parse = |s: Option<String>| s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)));
         let items = rows
             .into_iter()

@@ -204,12 +204,7 @@ impl Core {
         let ws = actor.workspace_id.0;
         let target = self.scoped_target(ws, case, kind, key).await?;
         let mut rows = store::comment::list(&self.db, ws, target.kind.ordinal(), target.id, after, limit).await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.id].to_vec());
         Ok(Page {
             items: rows.into_iter().map(view).collect(),
             next_cursor,

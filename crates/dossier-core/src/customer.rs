@@ -189,12 +189,7 @@ impl Core {
             limit,
         )
         .await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.seq]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.seq].to_vec());
         Ok(Page {
             items: rows.into_iter().map(view).collect(),
             next_cursor,

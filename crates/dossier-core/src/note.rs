@@ -273,12 +273,7 @@ impl Core {
             ));
         }
         let mut rows = store::note::list_dirs(&self.db, c.id, after, limit).await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.id].to_vec());
         Ok(Page {
             items: rows.into_iter().map(dir_view).collect(),
             next_cursor,
@@ -499,12 +494,7 @@ impl Core {
         };
         let backend = self.db.backend();
         let mut rows = store::note::list_notes(&self.db, backend, ws, &filter, after, limit).await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.seq]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.seq].to_vec());
         let total = if f.count {
             Some(store::note::count_notes(&self.db, backend, ws, &filter).await?)
         } else {
@@ -668,12 +658,7 @@ impl Core {
             .await?
             .ok_or(Error::not_found("note"))?;
         let mut rows = store::note::revisions(&self.db, row.id, before, limit).await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[i64::from(r.revision)]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [i64::from(r.revision)].to_vec());
         Ok(Page {
             items: rows
                 .into_iter()

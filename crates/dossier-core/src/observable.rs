@@ -596,17 +596,10 @@ impl Core {
         };
         let sql = store::observable::link_list_sql(link, ws, owner, &filter, after, f.descending, limit);
         let mut rows: Vec<LinkRow> = sql.fetch_all(&self.db).await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| {
-                paging::encode(&[match link {
-                    Link::Case => r.seq,
-                    Link::Alert => r.id,
-                }])
-            })
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| match link {
+            Link::Case => vec![r.seq],
+            Link::Alert => vec![r.id],
+        });
         let total = if f.count {
             Some(store::observable::link_count(&self.db, link, ws, owner, &filter).await?)
         } else {
@@ -925,12 +918,7 @@ impl Core {
         let mut rows: Vec<IdentityRow> = store::observable::identity_list_sql(backend, ws, &filter, before, limit)
             .fetch_all(&self.db)
             .await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.id].to_vec());
         let total = if f.count {
             Some(store::observable::identity_count(&self.db, backend, ws, &filter).await?)
         } else {
@@ -968,12 +956,7 @@ impl Core {
             store::observable::identity_cases_sql(ws, obs.id, before, limit)
                 .fetch_all(&self.db)
                 .await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.link_id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.link_id].to_vec());
         let items = rows
             .into_iter()
             .map(|r| ObservableCase {

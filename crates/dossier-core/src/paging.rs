@@ -37,8 +37,18 @@ pub(crate) fn limit(requested: u32) -> Result<u32> {
     }
 }
 
+/// Drops the extra row of a `limit + 1` fetch and returns the cursor of the next page (the sort
+/// key of the last row kept), or `None` on the last page.
+pub(crate) fn next<R>(rows: &mut Vec<R>, limit: u32, key: impl Fn(&R) -> Vec<i64>) -> Option<String> {
+    if trim(rows, limit) {
+        rows.last().map(|r| encode(&key(r)))
+    } else {
+        None
+    }
+}
+
 /// Splits the extra row off a `limit + 1` fetch; returns whether more pages follow.
-pub(crate) fn trim<T>(rows: &mut Vec<T>, limit: u32) -> bool {
+fn trim<T>(rows: &mut Vec<T>, limit: u32) -> bool {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     more

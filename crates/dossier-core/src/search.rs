@@ -120,12 +120,7 @@ impl Core {
             limit,
         )
         .await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.updated_at, r.doc_id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.updated_at, r.doc_id].to_vec());
         Ok(Page {
             items: rows.into_iter().filter_map(|r| hit(r, q)).collect(),
             next_cursor,

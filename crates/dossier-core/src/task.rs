@@ -227,13 +227,7 @@ impl Core {
             limit,
         )
         .await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last()
-                .map(|r| paging::encode(&store::task::sort_values(f.sort, r)))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| store::task::sort_values(f.sort, r));
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut assignees = store::task::assignees_of(&self.db, &ids).await?;
         let total = if f.count {

@@ -393,12 +393,7 @@ impl Core {
         let backend = self.db.backend();
         let mut rows =
             store::timeline::list(&self.db, backend, ws, &filter, f.descending, after.as_deref(), limit).await?;
-        let more = paging::trim(&mut rows, limit);
-        let next_cursor = if more {
-            rows.last().map(|r| paging::encode(&[r.occurred_at, r.id]))
-        } else {
-            None
-        };
+        let next_cursor = paging::next(&mut rows, limit, |r| [r.occurred_at, r.id].to_vec());
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut assets = store::timeline::links_of(&self.db, Link::Asset, &ids).await?;
         let mut observables = store::timeline::links_of(&self.db, Link::Observable, &ids).await?;
