@@ -149,6 +149,12 @@ impl Core {
             )));
         }
         let body = self.check_template(actor, &t).await?;
+        if store::template::by_name(&self.db, actor.workspace_id.0, t.name.trim())
+            .await?
+            .is_some_and(|o| o.id != row.id)
+        {
+            return Err(Error::field("name", "taken", "a template with that name exists"));
+        }
         let audit = Audit::of(actor);
         let shared = Arc::new((t, body));
         let (id, uuid) = (row.id, row.uuid);
@@ -174,13 +180,7 @@ impl Core {
                         .ok_or(Error::not_found("template"))
                 })
             })
-            .await
-            .map_err(|e| match e {
-                Error::Conflict(m) if m.contains("templates") => {
-                    Error::field("name", "taken", "a template with that name exists")
-                }
-                other => other,
-            })?;
+            .await?;
         Ok(view(row))
     }
 

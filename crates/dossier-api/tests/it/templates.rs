@@ -125,6 +125,23 @@ async fn template_seeds_a_new_case(b: Backend) {
         .await
         .expect(422);
     assert_eq!(e.body["errors"][0]["code"], "taken");
+    // A rename onto another template's name is refused too.
+    app.admin(
+        "POST",
+        "/api/v1/case-templates",
+        Some(json!({"name": "Malware", "content": {}})),
+    )
+    .await
+    .expect(201);
+    let e = app
+        .admin(
+            "PUT",
+            "/api/v1/case-templates/1",
+            Some(json!({"name": "MALWARE", "content": {}})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(e.body["errors"][0]["code"], "taken");
     app.admin("DELETE", "/api/v1/case-templates/1", None).await.expect(204);
     app.admin("GET", "/api/v1/case-templates/1", None).await.expect(404);
 }

@@ -14,9 +14,6 @@ use super::{
 };
 use crate::{error::Result, ids::Key};
 
-/// `comments.target_kind` of a case asset.
-const COMMENT_TARGET_CASE_ASSET: i16 = 2;
-
 /// Finds the asset (type, name) of a workspace, creating it when missing. Returns
 /// (id, uuid, created).
 pub(crate) async fn ensure_identity(
@@ -250,11 +247,7 @@ pub(crate) async fn touch(tx: &mut Tx<'_>, id: i64, version: i32, now: i64) -> R
 /// Removes an asset from a case with its comments; observable and event links go by cascade.
 /// The inventory identity stays.
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
-    Sql::new("DELETE FROM comments WHERE target_kind = $1 AND target_id = $2")
-        .arg(COMMENT_TARGET_CASE_ASSET)
-        .arg(id)
-        .execute(&mut *tx)
-        .await?;
+    super::comment::delete_on(tx, crate::model::TargetKind::CaseAsset, id).await?;
     Sql::new("DELETE FROM case_assets WHERE id = $1")
         .arg(id)
         .execute(tx)

@@ -132,3 +132,14 @@ pub(crate) async fn target<'a, 'c: 'a>(
     };
     q.fetch_optional(ex).await
 }
+
+/// Removes the comments on an object that is being deleted (comments have no foreign key to
+/// their target, and SQLite may reuse a deleted row's id).
+pub(crate) async fn delete_on(tx: &mut Tx<'_>, kind: crate::model::TargetKind, id: i64) -> Result<()> {
+    Sql::new("DELETE FROM comments WHERE target_kind = $1 AND target_id = $2")
+        .arg(kind.ordinal())
+        .arg(id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}

@@ -5,7 +5,7 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::{Backend, Ex, Tx, customer::push_like, sql::Sql};
-use crate::{error::Result, ids::Key, model::TargetKind};
+use crate::{error::Result, ids::Key};
 
 #[derive(Debug, Clone, FromRow)]
 pub(crate) struct EvidenceRow {
@@ -159,11 +159,7 @@ pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key
 /// Deletes an evidence row and the comments on it (comments have no foreign key to their
 /// target).
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
-    Sql::new("DELETE FROM comments WHERE target_kind = $1 AND target_id = $2")
-        .arg(TargetKind::Evidence.ordinal())
-        .arg(id)
-        .execute(&mut *tx)
-        .await?;
+    super::comment::delete_on(tx, crate::model::TargetKind::Evidence, id).await?;
     Sql::new("DELETE FROM evidences WHERE id = $1")
         .arg(id)
         .execute(tx)

@@ -157,7 +157,7 @@ pub(crate) async fn delete_dir_tree(tx: &mut Tx<'_>, id: i64) -> Result<(i64, i6
         let ids: Vec<(i64,)> = q.fetch_all(&mut *tx).await?;
         for (n,) in ids {
             search::delete(tx, "note", n).await?;
-            super::task::delete_comments(tx, TargetKind::Note, n).await?;
+            super::comment::delete_on(tx, TargetKind::Note, n).await?;
             notes += 1;
         }
     }
@@ -328,7 +328,7 @@ pub(crate) async fn get_note<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key
 
 pub(crate) async fn delete_note(tx: &mut Tx<'_>, id: i64) -> Result<()> {
     search::delete(tx, "note", id).await?;
-    super::task::delete_comments(tx, TargetKind::Note, id).await?;
+    super::comment::delete_on(tx, TargetKind::Note, id).await?;
     Sql::new("DELETE FROM notes WHERE id = $1").arg(id).execute(tx).await?;
     Ok(())
 }
@@ -452,25 +452,3 @@ pub(crate) async fn revisions<'a, 'c: 'a>(
 }
 
 // --- Case deletion ---
-
-/// Removes the search documents of a case's tasks, notes and timeline events (the rows
-/// themselves go with the case by `ON DELETE CASCADE`; search documents have no foreign key).
-/// To be called by `store::case::delete` before the case row goes.
-#[allow(dead_code)]
-pub(crate) async fn forget_case_docs(tx: &mut Tx<'_>, case_id: i64) -> Result<()> {
-    let docs: Vec<(String, i64)> = Sql::new(
-        "SELECT kind, object_id FROM search_docs WHERE case_id = $1 AND kind IN ('task', 'note', 'timeline_event')",
-    )
-    .arg(case_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    for (kind, id) in docs {
-        let kind: &'static str = match kind.as_str() {
-            "task" => "task",
-            "note" => "note",
-            _ => "timeline_event",
-        };
-        search::delete(tx, kind, id).await?;
-    }
-    Ok(())
-}

@@ -7,9 +7,6 @@ use uuid::Uuid;
 use super::{Backend, Ex, Tx, search, sql::Sql};
 use crate::{error::Result, ids::Key};
 
-/// `comments.target_kind` of a case observable.
-const COMMENT_TARGET_CASE_OBSERVABLE: i16 = 3;
-
 /// `%text%` for LIKE with `ESCAPE '\'`, lower-cased (compare with `lower(column)`).
 pub(crate) fn contains_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
@@ -535,11 +532,7 @@ pub(crate) async fn update_case_link(tx: &mut Tx<'_>, id: i64, version: i32, v: 
 /// Unlinks an observable from a case, with its comments; asset and event links go by cascade.
 /// The identity stays.
 pub(crate) async fn delete_case_link(tx: &mut Tx<'_>, id: i64) -> Result<()> {
-    Sql::new("DELETE FROM comments WHERE target_kind = $1 AND target_id = $2")
-        .arg(COMMENT_TARGET_CASE_OBSERVABLE)
-        .arg(id)
-        .execute(&mut *tx)
-        .await?;
+    super::comment::delete_on(tx, crate::model::TargetKind::CaseObservable, id).await?;
     Sql::new("DELETE FROM case_observables WHERE id = $1")
         .arg(id)
         .execute(tx)

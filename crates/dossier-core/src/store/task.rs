@@ -171,19 +171,8 @@ pub(crate) async fn get<'a, 'c: 'a>(
 
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
     search::delete(tx, "task", id).await?;
-    delete_comments(tx, TargetKind::Task, id).await?;
+    super::comment::delete_on(tx, TargetKind::Task, id).await?;
     Sql::new("DELETE FROM tasks WHERE id = $1").arg(id).execute(tx).await?;
-    Ok(())
-}
-
-/// Removes the comments on an object that is being deleted (comments have no foreign key to
-/// their target, and SQLite may reuse a deleted row's id).
-pub(crate) async fn delete_comments(tx: &mut Tx<'_>, kind: TargetKind, id: i64) -> Result<()> {
-    Sql::new("DELETE FROM comments WHERE target_kind = $1 AND target_id = $2")
-        .arg(kind.ordinal())
-        .arg(id)
-        .execute(tx)
-        .await?;
     Ok(())
 }
 

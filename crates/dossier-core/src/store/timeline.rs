@@ -170,7 +170,7 @@ pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key
 
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
     search::delete(tx, "timeline_event", id).await?;
-    super::task::delete_comments(tx, TargetKind::TimelineEvent, id).await?;
+    super::comment::delete_on(tx, TargetKind::TimelineEvent, id).await?;
     // Children keep existing without a parent (ON DELETE SET NULL); links cascade.
     Sql::new("DELETE FROM timeline_events WHERE id = $1")
         .arg(id)
