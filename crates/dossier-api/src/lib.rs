@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod iris;
 pub mod metrics;
 pub mod native;
 pub mod ops;
@@ -41,8 +42,9 @@ pub fn app(state: AppState) -> Router {
     let spec = Arc::new(serde_json::to_string(&api).unwrap_or_else(|_| "{}".into()));
     let limit = state.config.max_body_bytes;
     let timeout = state.config.request_timeout;
-    Router::new()
+    let inner = Router::new()
         .merge(native)
+        .merge(iris::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -74,7 +76,38 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
-        .with_state(state)
+        .with_state(state);
+    // Runs before routing: the IRIS client builds paths like `//manage/customers/list`.
+    Router::new().fallback_service(tower::Layer::layer(
+        &axum::middleware::map_request(collapse_slashes),
+        inner,
+    ))
+}
+
+/// Collapses repeated slashes in the path (`//manage//x` → `/manage/x`); the query is kept.
+async fn collapse_slashes(mut req: axum::extract::Request) -> axum::extract::Request {
+    let uri = req.uri();
+    if !uri.path().contains("//") {
+        return req;
+    }
+    let mut path = String::with_capacity(uri.path().len());
+    for c in uri.path().chars() {
+        if !(c == '/' && path.ends_with('/')) {
+            path.push(c);
+        }
+    }
+    let pq = match uri.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    };
+    let mut parts = uri.clone().into_parts();
+    if let Ok(p) = pq.parse() {
+        parts.path_and_query = Some(p);
+        if let Ok(u) = axum::http::Uri::from_parts(parts) {
+            *req.uri_mut() = u;
+        }
+    }
+    req
 }
 
 /// Answers 503 (problem JSON) when a request runs past the deadline. Writes it had queued
@@ -109,16 +142,26 @@ async fn deadline(
     }
 }
 
-async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route")
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if iris::owns(uri.path()) {
+        return iris::wire::IrisError::not_found().into_response();
+    }
+    ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route").into_response()
 }
 
-async fn method_not_allowed() -> ApiError {
+async fn method_not_allowed(uri: axum::http::Uri) -> Response {
+    if iris::owns(uri.path()) {
+        let mut e = iris::wire::IrisError::not_found();
+        e.status = StatusCode::METHOD_NOT_ALLOWED;
+        e.message = "Method not allowed".into();
+        return e.into_response();
+    }
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         "this route does not accept that method",
     )
+    .into_response()
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {

@@ -14,6 +14,11 @@ pub struct ApiConfig {
     pub request_timeout: Duration,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// What the IRIS dialect reports from `/api/versions`: the IRIS release it speaks for and
+    /// the API range it accepts (`dfir-iris-client` requires `api_min <= its version <= api_current`).
+    pub iris_version: String,
+    pub iris_api_min: String,
+    pub iris_api_current: String,
 }
 
 impl Default for ApiConfig {
@@ -22,6 +27,9 @@ impl Default for ApiConfig {
             max_body_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             secure_cookies: false,
+            iris_version: "v2.4.20".into(),
+            iris_api_min: "2.0.4".into(),
+            iris_api_current: "2.0.5".into(),
         }
     }
 }

@@ -537,6 +537,7 @@ impl Core {
     /// themselves stay for other cases. The audit trail keeps the case as it was.
     pub async fn delete_case(&self, actor: &Actor, key: Key) -> Result<()> {
         actor.require_write()?;
+        let primary = self.primary_case_if_any(actor.workspace_id.0).await?;
         let audit = Audit::of(actor);
         let ws_uuid = actor.workspace_uuid;
         self.db
@@ -548,6 +549,11 @@ impl Core {
                     let row = store::case::get(&mut *tx, audit.ws, key)
                         .await?
                         .ok_or(Error::not_found("case"))?;
+                    if primary == Some(row.seq) {
+                        return Err(Error::Conflict(
+                            "the workspace's primary case cannot be deleted, to keep consistency".into(),
+                        ));
+                    }
                     store::case::delete(tx, row.id).await?;
                     store::activity::record(
                         tx,

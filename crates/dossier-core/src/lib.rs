@@ -16,6 +16,7 @@ mod case;
 mod comment;
 mod custom_field;
 mod customer;
+mod dialect;
 mod evidence;
 mod note;
 mod observable;
@@ -34,6 +35,7 @@ use std::time::Duration;
 pub use actor::{Actor, Via};
 pub use alert::MAX_BATCH;
 pub use auth::{Bootstrap, BootstrapReport, LoginOutcome};
+pub use dialect::{CaseFamily, FamilyState, LogEntry, PRIMARY_CASE_TITLE, PRIMARY_CUSTOMER};
 pub use error::{Error, FieldError, Result};
 pub use ids::Key;
 pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
@@ -86,6 +88,7 @@ pub struct PoolStats {
 pub struct Core {
     db: store::Db,
     cfg: CoreConfig,
+    cache: dialect::Cache,
 }
 
 impl Core {
@@ -94,6 +97,7 @@ impl Core {
         Ok(Core {
             db: store::Db::open(db).await?,
             cfg,
+            cache: dialect::Cache::default(),
         })
     }
 

@@ -64,9 +64,10 @@ pub struct Me {
     pub role: Role,
 }
 
-fn user_view(u: UserRow) -> User {
+pub(crate) fn user_view(u: UserRow) -> User {
     User {
         id: u.uuid,
+        number: u.id,
         login: u.login,
         email: u.email,
         name: u.name,

@@ -59,6 +59,10 @@ pub struct Settings {
     pub db_acquire_timeout_secs: u64,
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// The API range the IRIS dialect advertises at `/api/versions`; `dfir-iris-client` X.Y.Z
+    /// connects when `iris_api_min <= X.Y.Z <= iris_api_current` (set `2.0.0` to admit 2.0.1).
+    pub iris_api_min: String,
+    pub iris_api_current: String,
 }
 
 impl Default for Settings {
@@ -74,6 +78,8 @@ impl Default for Settings {
             db_max_connections: 16,
             db_acquire_timeout_secs: 5,
             secure_cookies: false,
+            iris_api_min: "2.0.4".into(),
+            iris_api_current: "2.0.5".into(),
         }
     }
 }
@@ -108,6 +114,8 @@ impl Settings {
             "db_max_connections",
             "db_acquire_timeout_secs",
             "secure_cookies",
+            "iris_api_min",
+            "iris_api_current",
         ]));
         fig = fig.merge(Serialized::defaults(Overrides {
             listen: cli.listen.clone(),

@@ -186,6 +186,9 @@ async fn serve(core: Core, settings: &Settings) -> Result<(), String> {
             max_body_bytes: settings.max_body_bytes,
             request_timeout: std::time::Duration::from_secs(settings.request_timeout_secs),
             secure_cookies: settings.secure_cookies,
+            iris_api_min: settings.iris_api_min.clone(),
+            iris_api_current: settings.iris_api_current.clone(),
+            ..ApiConfig::default()
         },
     );
     let app = dossier_api::app(state);

@@ -245,6 +245,49 @@ impl TestApp {
         self.call(method, path, &[("authorization", &auth)], b.as_deref()).await
     }
 
+    /// An IRIS call as `dfir-iris-client` makes it: `Authorization: Bearer`, and
+    /// `Content-Type: application/json` on every request, GETs included.
+    pub async fn iris_as(&self, key: &str, method: &str, path: &str, body: Option<Value>) -> Resp {
+        let auth = format!("Bearer {key}");
+        let b = body.map(|v| v.to_string());
+        self.call(
+            method,
+            path,
+            &[("authorization", &auth), ("content-type", "application/json")],
+            b.as_deref(),
+        )
+        .await
+    }
+
+    /// An IRIS call as the bootstrap admin; asserts the envelope and returns it.
+    pub async fn iris(&self, method: &str, path: &str, body: Option<Value>) -> Resp {
+        let r = self.iris_as(ADMIN_KEY, method, path, body).await;
+        assert!(
+            r.body["status"] == "success" || r.body["status"] == "error",
+            "{method} {path}: not an IRIS envelope: {}",
+            r.text
+        );
+        assert!(
+            r.body.get("message").is_some_and(Value::is_string),
+            "{method} {path}: no message: {}",
+            r.text
+        );
+        assert!(
+            r.body.get("data").is_some_and(|d| !d.is_null()),
+            "{method} {path}: null data: {}",
+            r.text
+        );
+        r
+    }
+
+    /// `data` of a successful IRIS call (asserts HTTP 200 and `status: success`).
+    pub async fn iris_ok(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let r = self.iris(method, path, body).await;
+        assert_eq!(r.status.as_u16(), 200, "{method} {path}: {}", r.text);
+        assert_eq!(r.body["status"], "success", "{method} {path}: {}", r.text);
+        r.body["data"].clone()
+    }
+
     /// A new workspace with its own admin; returns (workspace id, admin's key).
     pub async fn tenant(&self, name: &str) -> (String, String) {
         let ws = self
@@ -305,4 +348,19 @@ macro_rules! both {
             }
         }
     )*};
+}
+
+/// The sorted keys of a JSON object: a shape snapshot of one IRIS object, compared field by
+/// field with the contract's field list.
+pub fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    k.sort();
+    k
+}
+
+/// `keys` of an expected field list, for comparison.
+pub fn fields(list: &[&str]) -> Vec<String> {
+    let mut k: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
+    k.sort();
+    k
 }

@@ -128,6 +128,10 @@ pub struct Workspace {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct User {
     pub id: Uuid,
+    /// The user's integer number, shown only by dialects that identify users by integer (IRIS).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub number: i64,
     pub login: String,
     pub email: String,
     pub name: String,

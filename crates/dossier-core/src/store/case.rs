@@ -512,3 +512,11 @@ pub(crate) async fn state_canonical<'a, 'c: 'a>(
             .await?;
     Ok(row.map(|r| r.0))
 }
+
+pub(crate) async fn seq_of(tx: &mut Tx<'_>, id: i64) -> Result<i64> {
+    let (seq,): (i64,) = Sql::new("SELECT seq FROM cases WHERE id = $1")
+        .arg(id)
+        .fetch_one(tx)
+        .await?;
+    Ok(seq)
+}

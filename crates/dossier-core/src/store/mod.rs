@@ -33,6 +33,7 @@ pub(crate) mod comment;
 pub(crate) mod credential;
 pub(crate) mod custom_field;
 pub(crate) mod customer;
+pub(crate) mod dialect;
 pub(crate) mod evidence;
 pub(crate) mod note;
 pub(crate) mod observable;

@@ -1,0 +1,341 @@
+//! Who is calling, in which case, with what body: IRIS's lenient request rules.
+//!
+//! - Authentication failures are `401 Authentication required` in the envelope.
+//! - The case (`cid`) comes from the query (`cid`, or the stray `?cid` key the client sends),
+//!   then from a JSON body's `cid` (removed from the body), then the workspace's primary case.
+//! - A case that does not exist, or that the caller may not write, is `403 Permission denied`.
+//! - Bodies are read as a JSON object whatever the method; an empty body is `{}`; a GET body is
+//!   never required. Integer fields take numbers or numeric strings.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{Method, header, request::Parts},
+};
+use dossier_core::{Actor, Via};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use super::wire::IrisError;
+use crate::{extract::QueryMap, state::AppState};
+
+/// The authenticated caller of an IRIS route that is not case-scoped.
+pub struct IrisUser(pub Actor);
+
+async fn actor(parts: &Parts, state: &AppState) -> Result<Actor, IrisError> {
+    let ws = parts
+        .headers
+        .get("x-dossier-workspace")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| Uuid::parse_str(s.trim()).ok());
+    crate::extract::authenticate(state, parts, Via::Iris, ws)
+        .await
+        .map_err(|e| match e {
+            dossier_core::Error::Unauthenticated | dossier_core::Error::Forbidden(_) => IrisError::unauthenticated(),
+            other => IrisError::core(other, "Authentication required"),
+        })
+}
+
+impl FromRequestParts<AppState> for IrisUser {
+    type Rejection = IrisError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(IrisUser(actor(parts, state).await?))
+    }
+}
+
+/// A request body as a JSON object (`{}` when empty), with `cid` taken out.
+#[derive(Debug, Clone, Default)]
+pub struct Fields(pub Map<String, Value>);
+
+/// Reads a JSON body leniently: any content type, empty is `{}`.
+async fn read_fields(req: Request, state: &AppState) -> Result<Fields, IrisError> {
+    let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            IrisError::new(e.status(), "The request body is too large", serde_json::json!([]))
+        } else {
+            IrisError::bad("The request body could not be read")
+        }
+    })?;
+    Fields::parse(&bytes)
+}
+
+impl Fields {
+    pub fn parse(bytes: &[u8]) -> Result<Fields, IrisError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Fields::default());
+        }
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(m)) => Ok(Fields(m)),
+            Ok(_) => Err(IrisError::field("body", "Expected a JSON object")),
+            Err(e) => Err(IrisError::field("body", format!("Invalid JSON: {e}"))),
+        }
+    }
+
+    /// The raw value of `name`, `None` when absent.
+    pub fn raw(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+    /// Whether the key is present (even as `null`).
+    pub fn has(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// A required string: absent → `Missing data for required field.`; null → `Field may not
+    /// be null.`; not a string → `Not a valid string.`
+    pub fn req_str(&self, name: &str) -> Result<String, IrisError> {
+        match self.0.get(name) {
+            None => Err(IrisError::field(name, "Missing data for required field.")),
+            Some(Value::Null) => Err(IrisError::field(name, "Field may not be null.")),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(IrisError::field(name, "Not a valid string.")),
+        }
+    }
+
+    /// An optional string: absent or null → `None`; numbers and booleans are taken as text.
+    pub fn opt_str(&self, name: &str) -> Result<Option<String>, IrisError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+            Some(_) => Err(IrisError::field(name, "Not a valid string.")),
+        }
+    }
+
+    /// A required integer (number or numeric string).
+    pub fn req_int(&self, name: &str) -> Result<i64, IrisError> {
+        match self.0.get(name) {
+            None => Err(IrisError::field(name, "Missing data for required field.")),
+            Some(Value::Null) => Err(IrisError::field(name, "Invalid data - non null expected")),
+            Some(v) => lenient_int(v).ok_or_else(|| IrisError::field(name, "Invalid data type")),
+        }
+    }
+
+    /// An optional integer: absent, null or `""` → `None`.
+    pub fn opt_int(&self, name: &str) -> Result<Option<i64>, IrisError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(v) => lenient_int(v)
+                .map(Some)
+                .ok_or_else(|| IrisError::field(name, "Invalid data type")),
+        }
+    }
+
+    /// A list of integers (numbers or numeric strings); absent or null → empty.
+    pub fn int_list(&self, name: &str) -> Result<Vec<i64>, IrisError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| lenient_int(v).ok_or_else(|| IrisError::field(name, "Invalid data type")))
+                .collect(),
+            Some(v) => lenient_int(v)
+                .map(|n| vec![n])
+                .ok_or_else(|| IrisError::field(name, "Not a valid list.")),
+        }
+    }
+
+    /// An optional boolean: JSON booleans, and `"true"/"false"`, `1/0`, `"y"/"n"`.
+    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, IrisError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::Number(n)) => Ok(Some(n.as_i64() != Some(0))),
+            Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "y" | "yes" | "1" | "on" => Ok(Some(true)),
+                "false" | "n" | "no" | "0" | "off" | "" => Ok(Some(false)),
+                _ => Err(IrisError::field(name, "Not a valid boolean.")),
+            },
+            Some(_) => Err(IrisError::field(name, "Not a valid boolean.")),
+        }
+    }
+
+    /// An optional JSON object (`custom_attributes`).
+    pub fn opt_object(&self, name: &str) -> Result<Option<Map<String, Value>>, IrisError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(m.clone())),
+            Some(_) => Err(IrisError::field(name, "Not a valid mapping type.")),
+        }
+    }
+}
+
+/// A number or a numeric string as an integer. Out of the signed 64-bit range is `None`.
+pub fn lenient_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    }
+}
+
+/// A path id: a positive integer. Anything else (negative, text, too large) is the route's
+/// not-found error, as IRIS answers it.
+pub fn path_id(raw: &str, not_found: &str) -> Result<i64, IrisError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0 && *n <= i64::from(i32::MAX) * 1_000_000)
+        .ok_or_else(|| IrisError::bad(not_found))
+}
+
+/// A request on a case-scoped route: the caller, the case number and the body.
+/// `WRITE` routes need write access to the case.
+pub struct CaseReq<const WRITE: bool> {
+    pub actor: Actor,
+    /// The case number (IRIS `cid`).
+    pub case: i64,
+    pub body: Fields,
+    pub query: QueryMap,
+}
+
+/// A case-scoped read (`R`).
+pub type ReadCase = CaseReq<false>;
+/// A case-scoped write (`W`).
+pub type WriteCase = CaseReq<true>;
+
+/// `cid` from the query: `cid` or the client's stray `?cid`; a non-integer or 0 is ignored.
+pub fn query_cid(q: &QueryMap) -> Option<i64> {
+    ["cid", "?cid"]
+        .iter()
+        .find_map(|k| q.get(k).and_then(|v| v.trim().parse::<i64>().ok()))
+        .filter(|n| *n > 0)
+}
+
+/// The case a request addresses: query, then body (removing `cid` from it), then the primary
+/// case. Returns the number and whether it was given explicitly.
+pub async fn resolve_cid(
+    state: &AppState,
+    actor: &Actor,
+    q: &QueryMap,
+    body: &mut Fields,
+) -> Result<(i64, bool), IrisError> {
+    let from_body = body.0.remove("cid").and_then(|v| lenient_int(&v)).filter(|n| *n > 0);
+    if let Some(n) = query_cid(q).or(from_body) {
+        return Ok((n, true));
+    }
+    let n = state
+        .core
+        .primary_case(actor)
+        .await
+        .map_err(|e| IrisError::core(e, "Invalid case ID"))?;
+    Ok((n, false))
+}
+
+impl<const WRITE: bool> FromRequest<AppState> for CaseReq<WRITE> {
+    type Rejection = IrisError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let actor = actor(&parts, state).await?;
+        let query = QueryMap::parse(parts.uri.query());
+        let json_body = parts.method != Method::GET
+            || parts
+                .headers
+                .get(header::CONTENT_LENGTH)
+                .is_some_and(|v| v.to_str().unwrap_or("0") != "0");
+        let is_multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("multipart/"));
+        let mut fields = if json_body && !is_multipart {
+            read_fields(Request::from_parts(parts, body), state).await?
+        } else {
+            Fields::default()
+        };
+        let (case, _) = resolve_cid(state, &actor, &query, &mut fields).await?;
+        check_case(state, &actor, case, WRITE).await?;
+        Ok(CaseReq {
+            actor,
+            case,
+            body: fields,
+            query,
+        })
+    }
+}
+
+/// The case must exist in the caller's workspace, and writes need a role that writes.
+pub async fn check_case(state: &AppState, actor: &Actor, case: i64, write: bool) -> Result<(), IrisError> {
+    let exists = state
+        .core
+        .case_exists(actor, case)
+        .await
+        .map_err(|e| IrisError::core(e, "Permission denied"))?;
+    if !exists || (write && actor.require_write().is_err()) {
+        return Err(IrisError::case_denied(actor.user_id.raw(), case));
+    }
+    Ok(())
+}
+
+/// A JSON body on a route that is not case-scoped (`cid` dropped, never required).
+pub struct Body(pub Fields);
+
+impl FromRequest<AppState> for Body {
+    type Rejection = IrisError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let mut f = read_fields(req, state).await?;
+        f.0.remove("cid");
+        Ok(Body(f))
+    }
+}
+
+/// The query string, parsed leniently.
+pub struct Query(pub QueryMap);
+
+impl<S: Send + Sync> FromRequestParts<S> for Query {
+    type Rejection = IrisError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Query(QueryMap::parse(parts.uri.query())))
+    }
+}
+
+/// Server administrators only (IRIS `server_administrator`), answered as IRIS does.
+pub fn require_admin(actor: &Actor) -> Result<(), IrisError> {
+    actor.require_admin().map_err(|_| IrisError::denied())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn integers_are_lenient() {
+        assert_eq!(lenient_int(&json!(3)), Some(3));
+        assert_eq!(lenient_int(&json!("9")), Some(9));
+        assert_eq!(lenient_int(&json!(" 12 ")), Some(12));
+        assert_eq!(lenient_int(&json!(2.0)), Some(2));
+        assert_eq!(lenient_int(&json!(2.5)), None);
+        assert_eq!(lenient_int(&json!("x")), None);
+        assert_eq!(lenient_int(&json!(true)), None);
+        let f = Fields::parse(br#"{"a": "1", "b": null, "c": "", "d": [1, "2"], "e": "no"}"#).unwrap_or_default();
+        assert_eq!(f.req_int("a").ok(), Some(1));
+        assert!(f.req_int("b").is_err());
+        assert_eq!(f.opt_int("c").ok(), Some(None));
+        assert_eq!(f.int_list("d").ok(), Some(vec![1, 2]));
+        assert_eq!(f.opt_bool("e").ok(), Some(Some(false)));
+        assert!(f.req_str("zz").is_err());
+        assert!(Fields::parse(b"[1]").is_err());
+        assert!(Fields::parse(b"").is_ok_and(|f| f.0.is_empty()));
+    }
+
+    #[test]
+    fn path_ids_are_positive_integers() {
+        assert_eq!(path_id("12", "x").ok(), Some(12));
+        assert!(path_id("-1", "x").is_err());
+        assert!(path_id("0", "x").is_err());
+        assert!(path_id("abc", "x").is_err());
+        assert_eq!(path_id("111155551111", "x").ok(), Some(111_155_551_111));
+        assert!(path_id("99999999999999999999", "x").is_err());
+    }
+}
