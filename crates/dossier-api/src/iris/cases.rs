@@ -1,0 +1,9 @@
+//! IRIS routes: cases (being written).
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
