@@ -15,6 +15,7 @@ mod evidence;
 mod iris_alerts;
 mod iris_assets;
 mod iris_cases;
+mod iris_datastore;
 mod iris_iocs;
 mod iris_notes;
 mod iris_server;
