@@ -33,6 +33,7 @@ pub(crate) mod comment;
 pub(crate) mod credential;
 pub(crate) mod custom_field;
 pub(crate) mod customer;
+pub(crate) mod datastore;
 pub(crate) mod dialect;
 pub(crate) mod evidence;
 pub(crate) mod note;
@@ -40,6 +41,7 @@ pub(crate) mod observable;
 pub(crate) mod reference;
 pub(crate) mod search;
 pub(crate) mod task;
+pub(crate) mod team;
 pub(crate) mod template;
 pub(crate) mod term;
 #[cfg(test)]
