@@ -47,7 +47,9 @@ class Server:
         args = [os.environ["DOSSIER_BIN"], "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.dir]
         if self.backend == "postgres":
             self.admin_url = os.environ["DOSSIER_TEST_DATABASE_URL"]
-            self.db = f"dossier_compat_{os.getpid()}"
+            # Named like the Rust tests' databases (dossier_t_<ms timestamp hex>…) so that
+            # .ci/run drops it if an interrupted run leaves it behind.
+            self.db = f"dossier_t_{int(time.time() * 1000):012x}compat{os.getpid()}"
             _psql(self.admin_url, f"DROP DATABASE IF EXISTS {self.db}")
             _psql(self.admin_url, f"CREATE DATABASE {self.db}")
             args += ["--database-url", _pg_url(self.admin_url, self.db)]
