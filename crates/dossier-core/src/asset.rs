@@ -2,7 +2,7 @@
 //! keeps its own details (IP, domain, compromise and analysis status, tags, linked observables)
 //! on the link. One case holds an asset once: the same name and type again is a conflict.
 
-use std::{net::IpAddr, sync::Arc};
+use std::{collections::HashMap, net::IpAddr, sync::Arc};
 
 use uuid::Uuid;
 
@@ -14,8 +14,8 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        Asset, AssetCase, AssetFilter, AssetObservableRef, CaseAsset, CaseAssetFilter, CaseAssetPatch,
-        CompromiseStatus, LinkKey, NamedRef, NewCaseAsset, Page, RefKey, Timestamp,
+        Activity, Asset, AssetCase, AssetFilter, AssetInOtherCase, AssetIp, AssetObservableRef, CaseAsset,
+        CaseAssetFilter, CaseAssetPatch, CompromiseStatus, LinkKey, NamedRef, NewCaseAsset, Page, RefKey, Timestamp,
     },
     observable::{case_brief, tags_of_raw},
     paging,
@@ -86,12 +86,17 @@ async fn check_analysis_status(ex: Ex<'_, '_>, ws: i64, id: i64, field: &str) ->
     }
 }
 
-/// An IP address in canonical form; blank is none.
-fn check_ip(p: &mut Problems, v: Option<&str>) -> Option<String> {
+/// An IP address in canonical form; blank is none. With `AssetIp::FreeText` any other text is
+/// kept as typed (bounded like a domain).
+fn check_ip(p: &mut Problems, v: Option<&str>, mode: AssetIp) -> Option<String> {
     let v = v.map(str::trim).filter(|s| !s.is_empty())?;
-    match v.parse::<IpAddr>() {
-        Ok(ip) => Some(ip.to_string()),
-        Err(_) => {
+    match (v.parse::<IpAddr>(), mode) {
+        (Ok(ip), _) => Some(ip.to_string()),
+        (Err(_), AssetIp::FreeText) => {
+            p.opt_text("ip", Some(v), MAX_DOMAIN);
+            Some(v.to_owned())
+        }
+        (Err(_), AssetIp::Address) => {
             p.push("ip", "invalid", format!("ip: `{v}` is not an IPv4 or IPv6 address"));
             None
         }
@@ -232,6 +237,17 @@ fn asset_view(r: store::asset::IdentityRow) -> Asset {
 impl Core {
     /// Adds an asset to a case: 409 when the case already holds the same name and type.
     pub async fn add_case_asset(&self, actor: &Actor, case: Key, input: NewCaseAsset) -> Result<CaseAsset> {
+        self.add_case_asset_with(actor, case, input, AssetIp::Address).await
+    }
+
+    /// [`Core::add_case_asset`], reading `ip` as `ip_mode` says.
+    pub async fn add_case_asset_with(
+        &self,
+        actor: &Actor,
+        case: Key,
+        input: NewCaseAsset,
+        ip_mode: AssetIp,
+    ) -> Result<CaseAsset> {
         actor.require_write()?;
         let ws = actor.workspace_id.0;
         // An unknown case is a 404 whatever the body holds.
@@ -243,7 +259,7 @@ impl Core {
         p.opt_text("description", input.description.as_deref(), validate::MAX_DESCRIPTION);
         p.opt_text("domain", input.domain.as_deref(), MAX_DOMAIN);
         p.opt_text("info", input.info.as_deref(), validate::MAX_DESCRIPTION);
-        let ip = check_ip(&mut p, input.ip.as_deref());
+        let ip = check_ip(&mut p, input.ip.as_deref(), ip_mode);
         let tags = validate::tags(&mut p, "tags", &input.tags);
         let custom = validate::custom(&mut p, "custom", input.custom.as_ref());
         p.into_result()?;
@@ -377,6 +393,19 @@ impl Core {
         asset: Key,
         patch: CaseAssetPatch,
     ) -> Result<CaseAsset> {
+        self.update_case_asset_with(actor, case, asset, patch, AssetIp::Address)
+            .await
+    }
+
+    /// [`Core::update_case_asset`], reading `ip` as `ip_mode` says.
+    pub async fn update_case_asset_with(
+        &self,
+        actor: &Actor,
+        case: Key,
+        asset: Key,
+        patch: CaseAssetPatch,
+        ip_mode: AssetIp,
+    ) -> Result<CaseAsset> {
         actor.require_write()?;
         let ws = actor.workspace_id.0;
         // An unknown case or asset is a 404 whatever the body holds.
@@ -399,7 +428,7 @@ impl Core {
         if let Some(Some(d)) = &patch.info {
             p.opt_text("info", Some(d), validate::MAX_DESCRIPTION);
         }
-        let ip = patch.ip.as_ref().map(|v| check_ip(&mut p, v.as_deref()));
+        let ip = patch.ip.as_ref().map(|v| check_ip(&mut p, v.as_deref(), ip_mode));
         let tags = patch.tags.as_ref().map(|t| validate::tags(&mut p, "tags", t));
         let custom = patch
             .custom
@@ -595,6 +624,131 @@ impl Core {
                     .await
                 })
             })
+            .await
+    }
+
+    /// For each asset of a case (by link number), the same inventory asset in the workspace's
+    /// other cases of the same customer (IRIS `link`).
+    pub async fn assets_in_other_cases(&self, actor: &Actor, case: Key) -> Result<HashMap<i64, Vec<AssetInOtherCase>>> {
+        let ws = actor.workspace_id.0;
+        let case_id = store::observable::case_id_of(&self.db, ws, case)
+            .await?
+            .ok_or(Error::not_found("case"))?;
+        let mut out: HashMap<i64, Vec<AssetInOtherCase>> = HashMap::new();
+        for r in store::asset::elsewhere(&self.db, ws, case_id).await? {
+            out.entry(r.own_seq).or_default().push(AssetInOtherCase {
+                case: case_brief(r.case_uuid, r.case_seq, r.case_title, r.case_status),
+                case_created_at: Timestamp(r.case_created_at),
+                link_id: r.link_uuid,
+                link_number: r.link_seq,
+                description: r.description,
+                compromise_status: CompromiseStatus::from_ordinal(r.compromise_status).unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Links each of `observables` to each of `assets`, all of case `case`, keeping the links
+    /// the assets already have (IRIS syncs an event's IOCs with its assets this way).
+    pub async fn link_case_assets_observables(
+        &self,
+        actor: &Actor,
+        case: Key,
+        assets: &[Key],
+        observables: &[Key],
+    ) -> Result<()> {
+        actor.require_write()?;
+        if assets.is_empty() || observables.is_empty() {
+            return Ok(());
+        }
+        let audit = Audit::of(actor);
+        let keys = Arc::new((assets.to_vec(), observables.to_vec()));
+        self.db
+            .write(move |tx| {
+                let keys = Arc::clone(&keys);
+                let audit = audit.clone();
+                Box::pin(async move {
+                    let (assets, observables) = &*keys;
+                    let now = now_us();
+                    let case_id = store::observable::case_id_of(&mut *tx, audit.ws, case)
+                        .await?
+                        .ok_or(Error::not_found("case"))?;
+                    // (link id, number) of each observable, once.
+                    let mut wanted: Vec<(i64, i64)> = Vec::with_capacity(observables.len());
+                    for k in observables {
+                        let l = store::observable::case_link(&mut *tx, audit.ws, case_id, *k)
+                            .await?
+                            .ok_or(Error::not_found("observable"))?;
+                        if !wanted.iter().any(|(id, _)| *id == l.id) {
+                            wanted.push((l.id, l.seq));
+                        }
+                    }
+                    let ids: Vec<i64> = wanted.iter().map(|(id, _)| *id).collect();
+                    let mut changes: Vec<Entry> = Vec::new();
+                    let mut done: Vec<i64> = Vec::with_capacity(assets.len());
+                    for k in assets {
+                        let row = store::asset::get(&mut *tx, audit.ws, case_id, *k)
+                            .await?
+                            .ok_or(Error::not_found("asset"))?;
+                        if done.contains(&row.id) {
+                            continue;
+                        }
+                        done.push(row.id);
+                        let current: Vec<i64> = store::asset::observables_of(&mut *tx, &[row.id])
+                            .await?
+                            .remove(&row.id)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|o| o.seq)
+                            .collect();
+                        let mut after = current.clone();
+                        for (_, seq) in &wanted {
+                            if !after.contains(seq) {
+                                after.push(*seq);
+                            }
+                        }
+                        if after.len() == current.len() {
+                            continue;
+                        }
+                        after.sort_unstable();
+                        if !store::asset::touch(tx, row.id, row.version, now).await? {
+                            return Err(Error::Conflict(
+                                "the asset changed while linking; reload and retry".into(),
+                            ));
+                        }
+                        store::asset::add_observables(tx, audit.ws, row.id, &ids, now).await?;
+                        changes.push(
+                            Entry::new("case_asset", row.id, row.uuid, "update")
+                                .case(case_id)
+                                .change("observables", json_str(&current), json_str(&after)),
+                        );
+                    }
+                    if changes.is_empty() {
+                        return Ok(());
+                    }
+                    store::activity::record(tx, &audit, now, &changes).await
+                })
+            })
+            .await
+    }
+
+    /// The audit trail of one asset of a case, newest first.
+    pub async fn case_asset_activity(
+        &self,
+        actor: &Actor,
+        case: Key,
+        asset: Key,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Activity>> {
+        let ws = actor.workspace_id.0;
+        let case_id = store::observable::case_id_of(&self.db, ws, case)
+            .await?
+            .ok_or(Error::not_found("case"))?;
+        let row = store::asset::get(&self.db, ws, case_id, asset)
+            .await?
+            .ok_or(Error::not_found("asset"))?;
+        self.activity_page(ws, store::activity::Scope::Object("case_asset", row.id), cursor, limit)
             .await
     }
 

@@ -286,6 +286,34 @@ impl Core {
     }
 
     pub async fn update_case(&self, actor: &Actor, key: Key, patch: CasePatch) -> Result<Case> {
+        self.update_case_with(actor, key, patch, false).await
+    }
+
+    /// As [`Core::update_case`]; a case that enters a closed state also moves its linked alerts
+    /// to the closed alert row (6, merged ones included), as closing a case does in IRIS.
+    pub async fn update_case_and_alerts(&self, actor: &Actor, key: Key, patch: CasePatch) -> Result<Case> {
+        self.update_case_with(actor, key, patch, true).await
+    }
+
+    /// Closes a case (row 9 Closed, `closed_at` set); its linked alerts move to the closed row.
+    pub async fn close_case(&self, actor: &Actor, key: Key) -> Result<Case> {
+        let patch = CasePatch {
+            state_id: Some(Status::Closed.default_case_state()),
+            ..CasePatch::default()
+        };
+        self.update_case_with(actor, key, patch, true).await
+    }
+
+    /// Reopens a case: row 3 Open, `closed_at` cleared.
+    pub async fn reopen_case(&self, actor: &Actor, key: Key) -> Result<Case> {
+        let patch = CasePatch {
+            state_id: Some(Status::New.default_case_state()),
+            ..CasePatch::default()
+        };
+        self.update_case_with(actor, key, patch, false).await
+    }
+
+    async fn update_case_with(&self, actor: &Actor, key: Key, patch: CasePatch, close_alerts: bool) -> Result<Case> {
         actor.require_write()?;
         let mut p = Problems::new();
         if let Some(t) = &patch.title {
@@ -525,6 +553,27 @@ impl Core {
                     {
                         index_case(tx, audit.ws, row.id, &new, now).await?;
                     }
+                    let was_closed = Status::from_ordinal(old.status).is_some_and(Status::is_closed);
+                    let closing = Status::from_ordinal(new.status).is_some_and(Status::is_closed) && !was_closed;
+                    if close_alerts && closing {
+                        let closed = Status::Closed;
+                        let alerts = store::case::close_linked_alerts(
+                            tx,
+                            row.id,
+                            closed.default_alert_state(),
+                            closed.ordinal(),
+                            now,
+                        )
+                        .await?;
+                        for (id, uuid, state) in alerts {
+                            changes.push(
+                                Entry::new("alert", id, uuid, "update")
+                                    .case(row.id)
+                                    .change("state_id", json_str(&state), json_str(&closed.default_alert_state()))
+                                    .message(format!("closed with case #{}", row.seq)),
+                            );
+                        }
+                    }
                     store::activity::record(tx, &audit, now, &changes).await?;
                     load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(row.uuid)).await
                 })
@@ -623,6 +672,27 @@ impl Core {
             next_cursor,
             total: None,
         })
+    }
+
+    /// The actor's effective access to cases of its workspace, by case number (numbers of
+    /// cases that do not exist are left out). One computation for the whole list.
+    pub async fn case_access_levels(
+        &self,
+        actor: &Actor,
+        numbers: &[i64],
+    ) -> Result<std::collections::HashMap<i64, crate::team::AccessLevel>> {
+        let mut out = std::collections::HashMap::with_capacity(numbers.len());
+        for chunk in numbers.chunks(500) {
+            let ids = store::case::ids_of(&self.db, actor.workspace_id.0, chunk).await?;
+            let list: Vec<i64> = ids.iter().map(|(id, _)| *id).collect();
+            let levels = self.case_levels(actor, &list).await?;
+            for (id, seq) in ids {
+                if let Some(l) = levels.get(&id) {
+                    out.insert(seq, *l);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Resolves a customer given by UUID or number in the actor's workspace.

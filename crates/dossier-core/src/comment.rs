@@ -212,6 +212,25 @@ impl Core {
         })
     }
 
+    /// One comment on an object, which must belong to `case` when one is named; a comment that
+    /// hangs on another object is not found.
+    pub async fn comment_on(
+        &self,
+        actor: &Actor,
+        case: Option<Key>,
+        kind: TargetKind,
+        key: Key,
+        comment: Key,
+    ) -> Result<Comment> {
+        let ws = actor.workspace_id.0;
+        let target = self.scoped_target(ws, case, kind, key).await?;
+        store::comment::by_key(&self.db, ws, comment)
+            .await?
+            .filter(|c| c.target_kind == target.kind.ordinal() && c.target_id == target.id)
+            .map(view)
+            .ok_or(Error::not_found("comment"))
+    }
+
     /// Edits a comment: its author only.
     pub async fn edit_comment(&self, actor: &Actor, id: Uuid, content: String) -> Result<Comment> {
         actor.require_write()?;

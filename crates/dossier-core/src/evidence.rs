@@ -15,13 +15,13 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        Evidence, EvidenceCase, EvidenceDownload, EvidenceFilter, EvidencePatch, EvidenceTypeRef, NewEvidence, Page,
-        Timestamp,
+        Activity, Evidence, EvidenceCase, EvidenceDownload, EvidenceFilter, EvidencePatch, EvidenceTypeRef,
+        NewEvidence, Page, Timestamp,
     },
     paging,
     store::{
         self, Ex,
-        activity::{Audit, Entry},
+        activity::{Audit, Entry, Scope},
         evidence::{EvidenceRow, EvidenceValues},
         reference::RefTable,
     },
@@ -540,6 +540,22 @@ impl Core {
             self.collect_quietly().await;
         }
         Ok(())
+    }
+
+    /// The evidence record's audit trail, newest first.
+    pub async fn evidence_activity(
+        &self,
+        actor: &Actor,
+        key: Key,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Activity>> {
+        let ws = actor.workspace_id.0;
+        let row = store::evidence::get(&self.db, ws, key)
+            .await?
+            .ok_or(Error::not_found("evidence"))?;
+        self.activity_page(ws, Scope::Object("evidence", row.id), cursor, limit)
+            .await
     }
 
     /// Opens the stored file of an evidence record. A metadata-only record: `NotFound` with

@@ -35,14 +35,26 @@ mod workspace;
 use std::time::Duration;
 
 pub use actor::{Actor, Via};
-pub use alert::MAX_BATCH;
+pub use alert::{
+    AlertAsset, AlertClassification, AlertCustomer, AlertImport, AlertQuery, AlertRecord, AlertRecordPage,
+    AlertRecordPatch, MAX_BATCH, NewAlertAsset, NewAlertRecord, RelatedAlerts,
+};
 pub use auth::{Bootstrap, BootstrapReport, LoginOutcome};
+pub use blob::StagedUpload;
+pub use datastore::{
+    DatastoreDownload, DatastoreFile, DatastoreFilePatch, DatastoreFolder, DatastoreTree, NewDatastoreFile,
+};
 pub use dialect::{CaseFamily, FamilyState, LogEntry, PRIMARY_CASE_TITLE, PRIMARY_CUSTOMER};
 pub use error::{Error, FieldError, Result};
 pub use ids::Key;
 pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use search::{MAX_MATCHES, MatchCase, ObservableMatch, TextMatch};
 pub use store::{Backend, DbOptions, DbTarget};
-pub use workspace::{Me, NewUser, NewWorkspace, UserPatch};
+pub use team::{
+    AccessLevel, AccessSource, AccessStep, CaseAccess, CaseAccessTrace, CustomerAccess, NewTeam, Team,
+    TeamAccessChange, TeamMember, TeamPatch, TeamRef, UserAccess, WorkspaceMembership,
+};
+pub use workspace::{Me, NewUser, NewWorkspace, UserPatch, check_strong_password};
 
 /// Settings of the core.
 #[derive(Debug, Clone)]

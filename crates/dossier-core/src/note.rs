@@ -13,13 +13,13 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        NewNote, NewNoteDirectory, Note, NoteDirectory, NoteDirectoryPatch, NoteDirectoryRef, NoteFilter, NotePatch,
-        NoteRevision, NoteSummary, Page, Timestamp,
+        Activity, NewNote, NewNoteDirectory, Note, NoteDirectory, NoteDirectoryPatch, NoteDirectoryRef, NoteFilter,
+        NotePatch, NoteRevision, NoteSummary, Page, Timestamp,
     },
     paging,
     store::{
         self, Ex, Tx,
-        activity::{Audit, Entry},
+        activity::{Audit, Entry, Scope},
         note::{DirRow, NoteRow, NoteValues},
     },
     time::now_us,
@@ -641,6 +641,22 @@ impl Core {
                     .await
                 })
             })
+            .await
+    }
+
+    /// The note's audit trail, newest first.
+    pub async fn note_activity(
+        &self,
+        actor: &Actor,
+        key: Key,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Activity>> {
+        let ws = actor.workspace_id.0;
+        let row = store::note::get_note(&self.db, ws, key)
+            .await?
+            .ok_or(Error::not_found("note"))?;
+        self.activity_page(ws, Scope::Object("note", row.id), cursor, limit)
             .await
     }
 

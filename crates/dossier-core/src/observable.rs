@@ -20,9 +20,9 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        AlertObservable, AlertObservableAdded, CaseBrief, CaseObservable, CaseObservableAdded, LinkFilter, NamedRef,
-        NewObservable, Observable, ObservableCase, ObservableFilter, ObservablePatch, Page, RefKey, RelatedCase,
-        SharedObservable, Status, Timestamp, Tlp,
+        Activity, AlertObservable, AlertObservableAdded, CaseBrief, CaseObservable, CaseObservableAdded, LinkFilter,
+        NamedRef, NewObservable, Observable, ObservableCase, ObservableFilter, ObservableInOtherCase, ObservablePatch,
+        ObservableValue, Page, RefKey, RelatedCase, SharedObservable, Status, Timestamp, Tlp,
     },
     paging,
     store::{
@@ -258,6 +258,17 @@ fn pattern(p: &str) -> Option<Arc<Regex>> {
 
 /// Normalizes and validates a value for its type; the problems go to `p` under `field`.
 pub(crate) fn check_value(p: &mut Problems, field: &str, t: &ObservableTypeRow, raw: &str) -> String {
+    check_value_with(p, field, t, raw, ObservableValue::Strict)
+}
+
+/// [`check_value`], reading a value that does not parse for its type as `mode` says.
+pub(crate) fn check_value_with(
+    p: &mut Problems,
+    field: &str,
+    t: &ObservableTypeRow,
+    raw: &str,
+    mode: ObservableValue,
+) -> String {
     if raw.trim().is_empty() {
         p.push(field, "required", format!("{field} must not be empty"));
         return String::new();
@@ -270,9 +281,10 @@ pub(crate) fn check_value(p: &mut Problems, field: &str, t: &ObservableTypeRow, 
         );
         return String::new();
     }
-    let value = match normalize(&t.name, raw) {
-        Ok(v) => v,
-        Err(why) => {
+    let value = match (normalize(&t.name, raw), mode) {
+        (Ok(v), _) => v,
+        (Err(_), ObservableValue::AsTyped) => raw.to_owned(),
+        (Err(why), ObservableValue::Strict) => {
             p.push(
                 field,
                 "invalid_format",
@@ -440,10 +452,16 @@ struct LinkInput {
 
 impl Core {
     /// Validates a new observable for a case (`for_case`) or an alert.
-    async fn link_input(&self, actor: &Actor, input: &NewObservable, for_case: bool) -> Result<LinkInput> {
+    async fn link_input(
+        &self,
+        actor: &Actor,
+        input: &NewObservable,
+        for_case: bool,
+        mode: ObservableValue,
+    ) -> Result<LinkInput> {
         let t = resolve_type(Ex::Db(&self.db), actor.workspace_id.0, &input.observable_type, "type").await?;
         let mut p = Problems::new();
-        let value = check_value(&mut p, "value", &t, &input.value);
+        let value = check_value_with(&mut p, "value", &t, &input.value, mode);
         p.opt_text("description", input.description.as_deref(), validate::MAX_DESCRIPTION);
         let tags = validate::tags(&mut p, "tags", &input.tags);
         let custom = if for_case {
@@ -496,12 +514,24 @@ impl Core {
         case: Key,
         input: NewObservable,
     ) -> Result<CaseObservableAdded> {
+        self.add_case_observable_with(actor, case, input, ObservableValue::Strict)
+            .await
+    }
+
+    /// [`Core::add_case_observable`], reading the value as `mode` says.
+    pub async fn add_case_observable_with(
+        &self,
+        actor: &Actor,
+        case: Key,
+        input: NewObservable,
+        mode: ObservableValue,
+    ) -> Result<CaseObservableAdded> {
         actor.require_write()?;
         // An unknown case is a 404 whatever the body holds.
         store::observable::case_id_of(&self.db, actor.workspace_id.0, case)
             .await?
             .ok_or(Error::not_found("case"))?;
-        let input = Arc::new(self.link_input(actor, &input, true).await?);
+        let input = Arc::new(self.link_input(actor, &input, true, mode).await?);
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {
@@ -632,6 +662,19 @@ impl Core {
         link: Key,
         patch: ObservablePatch,
     ) -> Result<CaseObservable> {
+        self.update_case_observable_with(actor, case, link, patch, ObservableValue::Strict)
+            .await
+    }
+
+    /// [`Core::update_case_observable`], reading a new value as `mode` says.
+    pub async fn update_case_observable_with(
+        &self,
+        actor: &Actor,
+        case: Key,
+        link: Key,
+        patch: ObservablePatch,
+        mode: ObservableValue,
+    ) -> Result<CaseObservable> {
         actor.require_write()?;
         // An unknown case or observable is a 404 whatever the body holds.
         let case_id = store::observable::case_id_of(&self.db, actor.workspace_id.0, case)
@@ -706,7 +749,7 @@ impl Core {
                         };
                         let raw = patch.value.as_deref().unwrap_or(&row.value);
                         let mut p = Problems::new();
-                        let value = check_value(&mut p, "value", &t, raw);
+                        let value = check_value_with(&mut p, "value", &t, raw, mode);
                         p.into_result()?;
                         if t.id != row.type_id || value != row.value {
                             let input = LinkInput {
@@ -821,7 +864,7 @@ impl Core {
         store::observable::alert_id_of(&self.db, actor.workspace_id.0, alert)
             .await?
             .ok_or(Error::not_found("alert"))?;
-        let input = Arc::new(self.link_input(actor, &input, false).await?);
+        let input = Arc::new(self.link_input(actor, &input, false, ObservableValue::Strict).await?);
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {
@@ -973,6 +1016,54 @@ impl Core {
             next_cursor,
             total: None,
         })
+    }
+
+    /// For each observable of a case (by link number), the workspace's other cases that link the
+    /// same identity (IRIS `link`).
+    pub async fn observables_in_other_cases(
+        &self,
+        actor: &Actor,
+        case: Key,
+    ) -> Result<HashMap<i64, Vec<ObservableInOtherCase>>> {
+        let ws = actor.workspace_id.0;
+        let case_id = store::observable::case_id_of(&self.db, ws, case)
+            .await?
+            .ok_or(Error::not_found("case"))?;
+        let mut out: HashMap<i64, Vec<ObservableInOtherCase>> = HashMap::new();
+        for r in store::observable::elsewhere(&self.db, ws, case_id).await? {
+            out.entry(r.own_seq).or_default().push(ObservableInOtherCase {
+                case: case_brief(r.case_uuid, r.case_seq, r.case_title, r.case_status),
+                customer: r.customer_name,
+                link_id: r.link_uuid,
+                link_number: r.link_seq,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The audit trail of one observable of a case, newest first.
+    pub async fn case_observable_activity(
+        &self,
+        actor: &Actor,
+        case: Key,
+        link: Key,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Activity>> {
+        let ws = actor.workspace_id.0;
+        let case_id = store::observable::case_id_of(&self.db, ws, case)
+            .await?
+            .ok_or(Error::not_found("case"))?;
+        let row = store::observable::case_link(&self.db, ws, case_id, link)
+            .await?
+            .ok_or(Error::not_found("observable"))?;
+        self.activity_page(
+            ws,
+            store::activity::Scope::Object("case_observable", row.id),
+            cursor,
+            limit,
+        )
+        .await
     }
 
     /// Other cases of the workspace that share at least one observable with a case, most shared

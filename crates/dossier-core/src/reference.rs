@@ -1,19 +1,34 @@
 //! Reference lists: the built-in rows (exact DFIR-IRIS ids) plus the workspace's own, and the
 //! fixed lists that have no table (TLP, compromise status).
 
+use std::sync::Arc;
+
 use crate::{
     Core,
     actor::Actor,
-    error::{Error, Result},
+    case::json_str,
+    error::{Error, Problems, Result},
     model::{
-        AssetType, ClassificationRow, CompromiseStatus, CompromiseStatusRow, NamedRow, ObservableType, RefKey,
-        ReferenceKind, ReferenceList, ReferenceRow, StateRow, Status, TaskStatusRow, Tlp, TlpRow,
+        AssetType, AssetTypeInput, ClassificationInput, ClassificationRow, CompromiseStatus, CompromiseStatusRow,
+        NamedRow, ObservableType, ObservableTypeInput, RefKey, ReferenceKind, ReferenceList, ReferenceRow, StateRow,
+        Status, TaskStatusRow, Timestamp, Tlp, TlpRow,
     },
     store::{
         self, Ex,
-        reference::{ObservableTypeRow, RefTable},
+        activity::{Audit, Entry},
+        reference::{AssetTypeRow, ClassificationRefRow, ObservableTypeRow, OwnTable, OwnValues, RefTable},
     },
+    time::now_us,
+    validate,
 };
+
+/// Longest name of a workspace's own reference row.
+pub const MAX_REF_NAME: usize = 200;
+/// Longest taxonomy, validation pattern, hint or icon name.
+const MAX_REF_EXTRA: usize = 1000;
+/// Icons of an asset type added without its own.
+const DEFAULT_ICON_COMPROMISED: &str = "ioc_question-mark.png";
+const DEFAULT_ICON_NOT_COMPROMISED: &str = "question-mark.png";
 
 /// IRIS `tlp_id` of a TLP level (1 red, 2 amber, 3 green, 4 clear, 5 amber+strict).
 pub(crate) fn tlp_iris_id(t: Tlp) -> i64 {
@@ -57,6 +72,118 @@ fn task_canonical(v: i16) -> &'static str {
     }
 }
 
+fn classification_view(r: ClassificationRefRow) -> ClassificationRow {
+    ClassificationRow {
+        id: r.id,
+        uuid: r.uuid,
+        name: r.name,
+        name_expanded: r.name_expanded,
+        description: r.description,
+        threat_type: r.threat_type,
+        builtin: r.workspace_id.is_none(),
+        created_at: Timestamp(r.created_at),
+    }
+}
+
+fn asset_type_view(r: AssetTypeRow) -> AssetType {
+    AssetType {
+        id: r.id,
+        uuid: r.uuid,
+        name: r.name,
+        description: r.description,
+        icon_compromised: r.icon_compromised,
+        icon_not_compromised: r.icon_not_compromised,
+        builtin: r.workspace_id.is_none(),
+    }
+}
+
+/// A change to a workspace's own reference row: `None` keeps the current value. `extra` is
+/// in the order of [`OwnValues::extra`].
+struct OwnInput {
+    name: Option<String>,
+    description: Option<String>,
+    extra: Vec<Option<String>>,
+}
+
+fn own_kind(table: OwnTable) -> (&'static str, &'static str) {
+    match table {
+        OwnTable::Classification => ("classification", "classification"),
+        OwnTable::ObservableType => ("observable_type", "observable type"),
+        OwnTable::AssetType => ("asset_type", "asset type"),
+    }
+}
+
+/// The names of the extra columns, for field errors and the audit trail.
+fn own_extra_fields(table: OwnTable) -> &'static [&'static str] {
+    match table {
+        OwnTable::Classification => &["name_expanded"],
+        OwnTable::ObservableType => &["taxonomy", "validation_regex", "validation_hint"],
+        OwnTable::AssetType => &["icon_compromised", "icon_not_compromised"],
+    }
+}
+
+/// The values of a new row before the request's are applied.
+fn own_defaults(table: OwnTable) -> OwnValues {
+    let extra = match table {
+        OwnTable::Classification => vec![Some(String::new())],
+        OwnTable::ObservableType => vec![Some(String::new()), None, None],
+        OwnTable::AssetType => vec![
+            Some(DEFAULT_ICON_COMPROMISED.to_owned()),
+            Some(DEFAULT_ICON_NOT_COMPROMISED.to_owned()),
+        ],
+    };
+    OwnValues {
+        name: String::new(),
+        description: String::new(),
+        extra,
+    }
+}
+
+/// Applies a change and checks the result: names are trimmed; an observable type's optional
+/// pattern and hint are removed by `""`, and the pattern must compile.
+fn own_merge(table: OwnTable, old: &OwnValues, input: &OwnInput) -> Result<OwnValues> {
+    let mut new = old.clone();
+    if let Some(n) = &input.name {
+        new.name = n.trim().to_owned();
+    }
+    if let Some(d) = &input.description {
+        new.description = d.clone();
+    }
+    let names = own_extra_fields(table);
+    let mut p = Problems::new();
+    for (i, field) in names.iter().enumerate() {
+        let Some(Some(v)) = input.extra.get(i) else {
+            continue;
+        };
+        p.opt_text(field, Some(v), MAX_REF_EXTRA);
+        let optional = table == OwnTable::ObservableType && i > 0;
+        if let Some(slot) = new.extra.get_mut(i) {
+            *slot = if optional && v.trim().is_empty() {
+                None
+            } else {
+                Some(v.clone())
+            };
+        }
+    }
+    p.text("name", &new.name, 1, MAX_REF_NAME);
+    p.opt_text("description", Some(&new.description), validate::MAX_DESCRIPTION);
+    if table == OwnTable::ObservableType
+        && let Some(Some(re)) = new.extra.get(1)
+        && regex::RegexBuilder::new(&format!("^(?:{re})$"))
+            .size_limit(1 << 20)
+            .build()
+            .is_err()
+    {
+        p.push(
+            "validation_regex",
+            "invalid",
+            "validation_regex is not a valid regular expression",
+        );
+    }
+    p.into_result()?;
+    Ok(new)
+}
+
 pub(crate) fn observable_type_view(r: ObservableTypeRow) -> ObservableType {
     ObservableType {
         id: r.id,
@@ -84,32 +211,12 @@ impl Core {
             ReferenceKind::AssetTypes => store::reference::asset_types(db, ws)
                 .await?
                 .into_iter()
-                .map(|r| {
-                    ReferenceRow::AssetType(AssetType {
-                        id: r.id,
-                        uuid: r.uuid,
-                        name: r.name,
-                        description: r.description,
-                        icon_compromised: r.icon_compromised,
-                        icon_not_compromised: r.icon_not_compromised,
-                        builtin: r.workspace_id.is_none(),
-                    })
-                })
+                .map(|r| ReferenceRow::AssetType(asset_type_view(r)))
                 .collect(),
             ReferenceKind::Classifications => store::reference::classifications(db, ws)
                 .await?
                 .into_iter()
-                .map(|r| {
-                    ReferenceRow::Classification(ClassificationRow {
-                        id: r.id,
-                        uuid: r.uuid,
-                        name: r.name,
-                        name_expanded: r.name_expanded,
-                        description: r.description,
-                        threat_type: r.threat_type,
-                        builtin: r.workspace_id.is_none(),
-                    })
-                })
+                .map(|r| ReferenceRow::Classification(classification_view(r)))
                 .collect(),
             ReferenceKind::CaseStates | ReferenceKind::AlertStates => {
                 store::reference::states(db, ws, kind == ReferenceKind::AlertStates)
@@ -179,6 +286,255 @@ impl Core {
             ReferenceKind::Tlp => tlp_rows().into_iter().map(ReferenceRow::Tlp).collect(),
         };
         Ok(ReferenceList { kind, items })
+    }
+
+    /// Adds a case classification of the workspace's own (admins).
+    pub async fn create_classification(&self, actor: &Actor, input: ClassificationInput) -> Result<ClassificationRow> {
+        let own = OwnInput {
+            name: input.name,
+            description: input.description,
+            extra: vec![input.name_expanded],
+        };
+        let id = self.save_own(actor, OwnTable::Classification, None, own).await?;
+        self.classification(actor, id).await
+    }
+
+    /// Changes one of the workspace's own classifications (built-in ones are shared and fixed).
+    pub async fn update_classification(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: ClassificationInput,
+    ) -> Result<ClassificationRow> {
+        let own = OwnInput {
+            name: input.name,
+            description: input.description,
+            extra: vec![input.name_expanded],
+        };
+        self.save_own(actor, OwnTable::Classification, Some(id), own).await?;
+        self.classification(actor, id).await
+    }
+
+    /// Deletes one of the workspace's own classifications that no case or alert uses.
+    pub async fn delete_classification(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_own(actor, OwnTable::Classification, id).await
+    }
+
+    /// A classification visible in the workspace.
+    pub async fn classification(&self, actor: &Actor, id: i64) -> Result<ClassificationRow> {
+        store::reference::classification_by_id(&self.db, actor.workspace_id.0, id)
+            .await?
+            .map(classification_view)
+            .ok_or(Error::not_found("classification"))
+    }
+
+    /// Adds an observable type of the workspace's own (admins).
+    pub async fn create_observable_type(&self, actor: &Actor, input: ObservableTypeInput) -> Result<ObservableType> {
+        let own = OwnInput {
+            name: input.name,
+            description: input.description,
+            extra: vec![input.taxonomy, input.validation_regex, input.validation_hint],
+        };
+        let id = self.save_own(actor, OwnTable::ObservableType, None, own).await?;
+        self.observable_type(actor, id).await
+    }
+
+    /// Changes one of the workspace's own observable types.
+    pub async fn update_observable_type(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: ObservableTypeInput,
+    ) -> Result<ObservableType> {
+        let own = OwnInput {
+            name: input.name,
+            description: input.description,
+            extra: vec![input.taxonomy, input.validation_regex, input.validation_hint],
+        };
+        self.save_own(actor, OwnTable::ObservableType, Some(id), own).await?;
+        self.observable_type(actor, id).await
+    }
+
+    /// Deletes one of the workspace's own observable types that no observable uses.
+    pub async fn delete_observable_type(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_own(actor, OwnTable::ObservableType, id).await
+    }
+
+    /// An observable type visible in the workspace, by id.
+    pub async fn observable_type(&self, actor: &Actor, id: i64) -> Result<ObservableType> {
+        store::reference::observable_type_by_id(&self.db, actor.workspace_id.0, id)
+            .await?
+            .map(observable_type_view)
+            .ok_or(Error::not_found("observable type"))
+    }
+
+    /// Adds an asset type of the workspace's own (admins).
+    pub async fn create_asset_type(&self, actor: &Actor, input: AssetTypeInput) -> Result<AssetType> {
+        let own = OwnInput {
+            name: input.name,
+            description: input.description,
+            extra: vec![input.icon_compromised, input.icon_not_compromised],
+        };
+        let id = self.save_own(actor, OwnTable::AssetType, None, own).await?;
+        self.asset_type(actor, id).await
+    }
+
+    /// Changes one of the workspace's own asset types.
+    pub async fn update_asset_type(&self, actor: &Actor, id: i64, input: AssetTypeInput) -> Result<AssetType> {
+        let own = OwnInput {
+            name: input.name,
+            description: input.description,
+            extra: vec![input.icon_compromised, input.icon_not_compromised],
+        };
+        self.save_own(actor, OwnTable::AssetType, Some(id), own).await?;
+        self.asset_type(actor, id).await
+    }
+
+    /// Deletes one of the workspace's own asset types that no asset uses.
+    pub async fn delete_asset_type(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_own(actor, OwnTable::AssetType, id).await
+    }
+
+    /// An asset type visible in the workspace, by id.
+    pub async fn asset_type(&self, actor: &Actor, id: i64) -> Result<AssetType> {
+        store::reference::asset_type_by_id(&self.db, actor.workspace_id.0, id)
+            .await?
+            .map(asset_type_view)
+            .ok_or(Error::not_found("asset type"))
+    }
+
+    /// Adds (`id` None) or changes a workspace's own row; names are unique among the rows the
+    /// workspace sees, case-insensitively. Returns the row's id.
+    async fn save_own(&self, actor: &Actor, table: OwnTable, id: Option<i64>, input: OwnInput) -> Result<i64> {
+        actor.require_admin()?;
+        let audit = Audit::of(actor);
+        let input = Arc::new(input);
+        self.db
+            .write(move |tx| {
+                let audit = audit.clone();
+                let input = Arc::clone(&input);
+                Box::pin(async move {
+                    let (kind, label) = own_kind(table);
+                    let now = now_us();
+                    let current = match id {
+                        Some(id) => {
+                            let head = store::reference::own_row_head(&mut *tx, table, audit.ws, id)
+                                .await?
+                                .ok_or(Error::not_found(label))?;
+                            if head.workspace_id.is_none() {
+                                return Err(Error::Conflict(format!(
+                                    "built-in {label} {id} is shared by every workspace and cannot be changed"
+                                )));
+                            }
+                            let old = store::reference::own_values(tx, table, id)
+                                .await?
+                                .ok_or(Error::not_found(label))?;
+                            Some((id, head.uuid, old))
+                        }
+                        None => None,
+                    };
+                    let old = current.as_ref().map_or_else(|| own_defaults(table), |c| c.2.clone());
+                    let new = own_merge(table, &old, &input)?;
+                    let except = current.as_ref().map(|c| c.0);
+                    if (current.is_none() || !new.name.eq_ignore_ascii_case(&old.name))
+                        && store::reference::own_name_taken(tx, table, audit.ws, &new.name, except).await?
+                    {
+                        return Err(Error::field(
+                            "name",
+                            "taken",
+                            format!("name: a {label} named `{}` already exists", new.name),
+                        ));
+                    }
+                    match current {
+                        None => {
+                            let (id, uuid) =
+                                store::reference::insert_own(tx, table, audit.ws, &new, audit.actor, now).await?;
+                            store::activity::record(
+                                tx,
+                                &audit,
+                                now,
+                                &[Entry::new(kind, id, uuid, "create")
+                                    .message(format!("{label} `{}` added", new.name))],
+                            )
+                            .await?;
+                            Ok(id)
+                        }
+                        Some((id, uuid, old)) => {
+                            if new == old {
+                                return Ok(id);
+                            }
+                            store::reference::update_own(tx, table, id, &new, now).await?;
+                            let mut changes = Vec::new();
+                            if new.name != old.name {
+                                changes.push(Entry::new(kind, id, uuid, "update").change(
+                                    "name",
+                                    json_str(&old.name),
+                                    json_str(&new.name),
+                                ));
+                            }
+                            if new.description != old.description {
+                                changes.push(Entry::new(kind, id, uuid, "update").change(
+                                    "description",
+                                    json_str(&old.description),
+                                    json_str(&new.description),
+                                ));
+                            }
+                            for (i, field) in own_extra_fields(table).iter().enumerate() {
+                                let (o, n) = (old.extra.get(i), new.extra.get(i));
+                                if o != n {
+                                    changes.push(Entry::new(kind, id, uuid, "update").change(
+                                        field,
+                                        json_str(&o),
+                                        json_str(&n),
+                                    ));
+                                }
+                            }
+                            store::activity::record(tx, &audit, now, &changes).await?;
+                            Ok(id)
+                        }
+                    }
+                })
+            })
+            .await
+    }
+
+    /// Deletes a workspace's own row that nothing uses (else 409); built-in rows stay.
+    async fn delete_own(&self, actor: &Actor, table: OwnTable, id: i64) -> Result<()> {
+        actor.require_admin()?;
+        let audit = Audit::of(actor);
+        self.db
+            .write(move |tx| {
+                let audit = audit.clone();
+                Box::pin(async move {
+                    let (kind, label) = own_kind(table);
+                    let head = store::reference::own_row_head(&mut *tx, table, audit.ws, id)
+                        .await?
+                        .ok_or(Error::not_found(label))?;
+                    if head.workspace_id.is_none() {
+                        return Err(Error::Conflict(format!(
+                            "built-in {label} {id} is shared by every workspace and cannot be deleted"
+                        )));
+                    }
+                    let used = store::reference::own_references(tx, table, id).await?;
+                    if used > 0 {
+                        return Err(Error::Conflict(format!(
+                            "{label} {id} is still used by {used} object(s); change or delete them first"
+                        )));
+                    }
+                    let old = store::reference::own_values(tx, table, id).await?;
+                    let now = now_us();
+                    store::reference::delete_own(tx, table, id).await?;
+                    let snapshot = old.map(|o| o.name);
+                    store::activity::record(
+                        tx,
+                        &audit,
+                        now,
+                        &[Entry::new(kind, id, head.uuid, "delete").change("name", json_str(&snapshot), None)],
+                    )
+                    .await
+                })
+            })
+            .await
     }
 
     /// An observable type visible in the workspace, by id or exact name, with its validation

@@ -2,13 +2,18 @@
 //! `search_docs` of the caller's workspace only, through the backend's full-text indexes
 //! (`store::search::TextMatch`), newest first, keyset-paged.
 
+use serde::Serialize;
+
 use crate::{
     Core,
     actor::Actor,
     error::{Error, Problems, Result},
-    model::{Page, SearchCaseRef, SearchHit, SearchKind, SearchQuery, Timestamp},
+    model::{Page, SearchCaseRef, SearchHit, SearchKind, SearchQuery, Timestamp, Tlp},
     paging,
-    store::{self, search::HitRow},
+    store::{
+        self,
+        search::{HitRow, TextMatchRow, percent_pattern},
+    },
 };
 
 pub const MAX_QUERY: usize = 200;
@@ -126,6 +131,146 @@ impl Core {
             next_cursor,
             total: None,
         })
+    }
+}
+
+/// The most matches a pattern search returns.
+pub const MAX_MATCHES: i64 = 1000;
+
+/// The case a pattern match belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchCase {
+    pub number: i64,
+    pub title: String,
+    pub customer: Option<String>,
+}
+
+/// A case's observable whose value matched a pattern.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObservableMatch {
+    pub case: MatchCase,
+    /// The number of the case's link to the observable (IRIS `ioc_id`).
+    pub number: i64,
+    pub value: String,
+    pub type_name: String,
+    pub description: Option<String>,
+    pub tlp: Tlp,
+}
+
+/// A note or a comment whose content matched.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextMatch {
+    pub case: MatchCase,
+    /// The note's or comment's number.
+    pub number: i64,
+    /// A note's title; a comment's content.
+    pub text: String,
+}
+
+fn check_pattern(field: &str, text: &str) -> Result<()> {
+    let mut p = Problems::new();
+    p.text(field, text, 1, MAX_QUERY);
+    p.into_result()?;
+    if text.chars().any(char::is_control) {
+        return Err(Error::field(
+            field,
+            "invalid",
+            format!("{field} must not contain control characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn match_case(case_seq: i64, case_title: String, customer: Option<String>) -> MatchCase {
+    MatchCase {
+        number: case_seq,
+        title: case_title,
+        customer,
+    }
+}
+
+impl Core {
+    /// Keeps the rows of cases the actor may read.
+    async fn readable<T>(&self, actor: &Actor, rows: Vec<T>, case_of: impl Fn(&T) -> i64) -> Result<Vec<T>> {
+        let mut ids: Vec<i64> = rows.iter().map(&case_of).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let levels = self.case_levels(actor, &ids).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| levels.get(&case_of(r)).is_some_and(|l| l.can_read()))
+            .collect())
+    }
+
+    /// The observables of the actor's cases whose value matches `pattern` as a whole,
+    /// case-insensitively, where `%` stands for any text (`%` alone matches every value).
+    /// Cases the actor may not read are left out; at most [`MAX_MATCHES`], by case.
+    pub async fn find_case_observables(&self, actor: &Actor, pattern: &str) -> Result<Vec<ObservableMatch>> {
+        check_pattern("pattern", pattern)?;
+        let rows = store::search::observables_like(
+            &self.db,
+            self.db.backend(),
+            actor.workspace_id.0,
+            percent_pattern(pattern, false),
+            MAX_MATCHES,
+        )
+        .await?;
+        Ok(self
+            .readable(actor, rows, |r| r.case_id)
+            .await?
+            .into_iter()
+            .map(|r| ObservableMatch {
+                case: match_case(r.case_seq, r.case_title, r.customer_name),
+                number: r.link_seq,
+                value: r.value,
+                type_name: r.type_name,
+                description: r.description,
+                tlp: Tlp::from_ordinal(r.tlp).unwrap_or(Tlp::Amber),
+            })
+            .collect())
+    }
+
+    /// Notes of the actor's cases whose content contains `text`, case-insensitively (`%` stands
+    /// for any text). Cases the actor may not read are left out; at most [`MAX_MATCHES`].
+    pub async fn find_notes_containing(&self, actor: &Actor, text: &str) -> Result<Vec<TextMatch>> {
+        check_pattern("text", text)?;
+        let rows = store::search::notes_like(
+            &self.db,
+            self.db.backend(),
+            actor.workspace_id.0,
+            percent_pattern(text, true),
+            MAX_MATCHES,
+        )
+        .await?;
+        self.text_matches(actor, rows).await
+    }
+
+    /// Comments on the actor's cases and their objects whose content contains `text`, as for
+    /// notes.
+    pub async fn find_comments_containing(&self, actor: &Actor, text: &str) -> Result<Vec<TextMatch>> {
+        check_pattern("text", text)?;
+        let rows = store::search::comments_like(
+            &self.db,
+            self.db.backend(),
+            actor.workspace_id.0,
+            percent_pattern(text, true),
+            MAX_MATCHES,
+        )
+        .await?;
+        self.text_matches(actor, rows).await
+    }
+
+    async fn text_matches(&self, actor: &Actor, rows: Vec<TextMatchRow>) -> Result<Vec<TextMatch>> {
+        Ok(self
+            .readable(actor, rows, |r| r.case_id)
+            .await?
+            .into_iter()
+            .map(|r| TextMatch {
+                case: match_case(r.case_seq, r.case_title, r.customer_name),
+                number: r.seq,
+                text: r.text,
+            })
+            .collect())
     }
 }
 

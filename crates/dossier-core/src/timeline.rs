@@ -362,6 +362,19 @@ impl Core {
         load(Ex::Db(&self.db), actor.workspace_id.0, key).await
     }
 
+    /// An event of one case: an event of another case is not found.
+    pub async fn get_case_timeline_event(&self, actor: &Actor, case: Key, key: Key) -> Result<TimelineEvent> {
+        let ws = actor.workspace_id.0;
+        let c = store::case::get(&self.db, ws, case)
+            .await?
+            .ok_or(Error::not_found("case"))?;
+        let row = store::timeline::get(&self.db, ws, key)
+            .await?
+            .filter(|r| r.case_id == c.id)
+            .ok_or(Error::not_found("timeline event"))?;
+        load(Ex::Db(&self.db), ws, Key::Uuid(row.uuid)).await
+    }
+
     /// A case's events by time (then creation order); keyset-paged.
     pub async fn list_timeline(&self, actor: &Actor, case: Key, f: TimelineFilter) -> Result<Page<TimelineEvent>> {
         let limit = paging::limit(f.limit)?;

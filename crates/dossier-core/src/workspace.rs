@@ -288,6 +288,7 @@ impl Core {
                         return Err(Error::Conflict("a workspace keeps at least one admin".into()));
                     }
                     store::workspace::remove_member(tx, ws_id, user_id).await?;
+                    crate::team::forget_member(tx, ws_id, user_id).await?;
                     store::activity::record(tx, &audit, now, &[Entry::new("membership", user_id, uuid, "delete")]).await
                 })
             })
@@ -317,6 +318,9 @@ impl Core {
         p.into_result()?;
         if store::user::by_login(&self.db, &input.login).await?.is_some() {
             return Err(Error::field("login", "taken", "that login is taken"));
+        }
+        if store::user::by_email(&self.db, input.email.trim()).await?.is_some() {
+            return Err(Error::field("email", "taken", "that email is taken"));
         }
         let hash = match &input.password {
             Some(pw) => Some(hash_blocking(pw.clone()).await?),
@@ -515,5 +519,130 @@ impl Core {
             .await?
             .map(user_view)
             .ok_or(Error::not_found("user"))
+    }
+}
+
+/// The strong password rule some dialects enforce (IRIS's default policy): at least 12
+/// characters with an upper-case letter, a lower-case letter and a digit. One message lists
+/// every unmet requirement.
+pub fn check_strong_password(password: &str) -> Result<()> {
+    let mut missing = Vec::new();
+    if password.chars().count() < 12 {
+        missing.push("at least 12 characters");
+    }
+    if !password.chars().any(char::is_uppercase) {
+        missing.push("an upper-case letter");
+    }
+    if !password.chars().any(char::is_lowercase) {
+        missing.push("a lower-case letter");
+    }
+    if !password.chars().any(|c| c.is_ascii_digit()) {
+        missing.push("a digit");
+    }
+    if missing.is_empty() {
+        let mut p = Problems::new();
+        check_password(&mut p, password);
+        return p.into_result();
+    }
+    Err(Error::field(
+        "password",
+        "too_weak",
+        format!("the password needs {}", missing.join(", ")),
+    ))
+}
+
+impl Core {
+    /// The users of the actor's workspace, deactivated ones included, by number (any member).
+    pub async fn workspace_users(&self, actor: &Actor) -> Result<Vec<User>> {
+        Ok(store::user::members_of(&self.db, actor.workspace_id.0)
+            .await?
+            .into_iter()
+            .map(user_view)
+            .collect())
+    }
+
+    /// A user of the actor's workspace by number (any member); users of other workspaces and
+    /// deleted users are "user not found".
+    pub async fn workspace_user(&self, actor: &Actor, number: i64) -> Result<User> {
+        let (u, _) = self.member_by_number(actor.workspace_id.0, number).await?;
+        Ok(user_view(u))
+    }
+
+    /// A user of the actor's workspace by login, case-insensitively (any member).
+    pub async fn workspace_user_by_login(&self, actor: &Actor, login: &str) -> Result<User> {
+        let u = store::user::by_login(&self.db, login)
+            .await?
+            .ok_or(Error::not_found("user"))?;
+        if store::workspace::role_of(&self.db, actor.workspace_id.0, u.id)
+            .await?
+            .is_none()
+        {
+            return Err(Error::not_found("user"));
+        }
+        Ok(user_view(u))
+    }
+
+    /// Deletes a deactivated user (server administrators). The row stays as a tombstone for
+    /// the history that names it: login and email are freed, memberships, team memberships,
+    /// case access rows and credentials go. An active user is refused: deactivate first.
+    pub async fn delete_user(&self, actor: &Actor, id: Uuid) -> Result<()> {
+        let u = self.visible_user(actor, id).await?;
+        actor.require_superuser()?;
+        if u.is_active {
+            return Err(Error::Conflict(
+                "the user is active; deactivate them before deleting them".into(),
+            ));
+        }
+        let audit = Audit::of(actor);
+        let (uid, uuid, login) = (u.id, u.uuid, u.login);
+        self.db
+            .write(move |tx| {
+                let audit = audit.clone();
+                let login = login.clone();
+                Box::pin(async move {
+                    let now = now_us();
+                    let placeholder = format!("deleted-{}", uuid.simple());
+                    let email = format!("{placeholder}@deleted.invalid");
+                    if store::user::tombstone(tx, uid, &placeholder, &email, now).await? == 0 {
+                        return Err(Error::not_found("user"));
+                    }
+                    store::credential::revoke_all_of_user(tx, uid, now).await?;
+                    for ws in store::workspace::remove_all_memberships(tx, uid).await? {
+                        crate::team::forget_member(tx, ws, uid).await?;
+                    }
+                    store::activity::record(
+                        tx,
+                        &audit,
+                        now,
+                        &[Entry::new("user", uid, uuid, "delete").change("login", Some(login), None)],
+                    )
+                    .await
+                })
+            })
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strong_passwords_need_length_cases_and_a_digit() {
+        assert!(check_strong_password("TestPassword1-").is_ok());
+        for weak in ["Short1a", "alllowercase12", "ALLUPPERCASE12", "NoDigitsAtAllHere", ""] {
+            let Err(Error::Validation(f)) = check_strong_password(weak) else {
+                panic!("{weak} passed");
+            };
+            assert_eq!(f[0].field, "password");
+        }
+        let Err(Error::Validation(f)) = check_strong_password("short") else {
+            panic!("short passed");
+        };
+        assert!(
+            f[0].message.contains("12 characters") && f[0].message.contains("a digit"),
+            "{}",
+            f[0].message
+        );
     }
 }

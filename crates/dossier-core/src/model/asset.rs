@@ -228,3 +228,26 @@ pub struct AssetCase {
     #[schema(value_type = String, format = DateTime)]
     pub linked_at: Timestamp,
 }
+
+/// How a writer's asset `ip` is read. A value that is one address is stored canonically either
+/// way; `FreeText` (IRIS, where the field is plain text) keeps anything else as typed instead of
+/// refusing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AssetIp {
+    #[default]
+    Address,
+    FreeText,
+}
+
+/// The same inventory asset in another case of the same customer (IRIS `link`).
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct AssetInOtherCase {
+    pub case: CaseBrief,
+    #[schema(value_type = String, format = DateTime)]
+    pub case_created_at: Timestamp,
+    /// The other case's link id and number.
+    pub link_id: Uuid,
+    pub link_number: i64,
+    pub description: Option<String>,
+    pub compromise_status: CompromiseStatus,
+}

@@ -202,3 +202,25 @@ pub struct RelatedCase {
     /// The shared values (at most 20, oldest identity first).
     pub shared: Vec<SharedObservable>,
 }
+
+/// The same observable identity linked to another case (IRIS `link`).
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct ObservableInOtherCase {
+    pub case: CaseBrief,
+    /// The other case's customer name, if it has one.
+    pub customer: Option<String>,
+    /// The other case's link id and number.
+    pub link_id: Uuid,
+    pub link_number: i64,
+}
+
+/// How a writer's observable value is read. `Strict` normalizes it for its type (canonical IP
+/// text, lower-case host names and hashes) and refuses one that does not parse; `AsTyped` (IRIS,
+/// which checks only hash-like types) keeps a value that does not parse exactly as sent, e.g. a
+/// defanged `10.0.0[.]1`. The type's validation pattern applies either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ObservableValue {
+    #[default]
+    Strict,
+    AsTyped,
+}

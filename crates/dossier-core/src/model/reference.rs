@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Status, Tlp};
+use super::{Status, Timestamp, Tlp};
 
 /// The reference lists `GET /api/v1/reference/{kind}` serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -105,6 +105,46 @@ pub struct ClassificationRow {
     /// The insider-threat feed's `threat_type`, when it has one.
     pub threat_type: Option<String>,
     pub builtin: bool,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+}
+
+/// A workspace's own case classification to add, or the changes to one (absent fields keep
+/// their value).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassificationInput {
+    /// `<predicate>:<value>`; unique among the classifications the workspace sees,
+    /// case-insensitively.
+    pub name: Option<String>,
+    pub name_expanded: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A workspace's own observable type to add, or the changes to one.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObservableTypeInput {
+    /// Unique among the types the workspace sees, case-insensitively.
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub taxonomy: Option<String>,
+    /// A value must match it as a whole; `""` removes it.
+    pub validation_regex: Option<String>,
+    /// `""` removes it.
+    pub validation_hint: Option<String>,
+}
+
+/// A workspace's own asset type to add, or the changes to one.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssetTypeInput {
+    /// Unique among the types the workspace sees, case-insensitively.
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Icon file names; by default the question-mark icons.
+    pub icon_compromised: Option<String>,
+    pub icon_not_compromised: Option<String>,
 }
 
 /// A detailed state of a case or an alert.

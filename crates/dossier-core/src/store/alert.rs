@@ -397,3 +397,532 @@ pub(crate) fn list_sql(backend: Backend, f: &ListFilter, after: bool) -> Sql {
     q.push(" LIMIT 51");
     q
 }
+
+// ---- Alert records: the details IRIS keeps on an alert, its assets, and offset pages ----
+
+/// The details of an alert beyond its core columns, with the customer and classification they
+/// name.
+#[derive(Debug, Clone, FromRow)]
+pub(crate) struct DetailRow {
+    pub id: i64,
+    pub customer_seq: Option<i64>,
+    pub customer_uuid: Option<Uuid>,
+    pub customer_name: Option<String>,
+    pub customer_description: Option<String>,
+    pub customer_sla: Option<String>,
+    pub customer_custom: Option<String>,
+    pub classification_id: Option<i64>,
+    pub classification_name: Option<String>,
+    pub classification_expanded: Option<String>,
+    pub classification_description: Option<String>,
+    pub classification_created_at: Option<i64>,
+    pub note: Option<String>,
+    pub tags_raw: Option<String>,
+    pub source_content: Option<String>,
+    pub context: Option<String>,
+}
+
+pub(crate) async fn details_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64]) -> Result<HashMap<i64, DetailRow>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    let mut ex = ex.into();
+    for chunk in ids.chunks(500) {
+        let mut q = Sql::new(
+            "SELECT a.id, cu.seq AS customer_seq, cu.uuid AS customer_uuid, cu.name AS customer_name, \
+             cu.description AS customer_description, cu.sla AS customer_sla, cu.custom AS customer_custom, \
+             a.classification_id, cl.name AS classification_name, cl.name_expanded AS classification_expanded, \
+             cl.description AS classification_description, cl.created_at AS classification_created_at, a.note, \
+             a.tags_raw, a.source_content, a.context FROM alerts a LEFT JOIN customers cu ON cu.id = a.customer_id \
+             LEFT JOIN classifications cl ON cl.id = a.classification_id WHERE a.id IN ",
+        );
+        q.bind_list(chunk.iter().copied());
+        let rows: Vec<DetailRow> = q.fetch_all(ex.reborrow()).await?;
+        for r in rows {
+            out.insert(r.id, r);
+        }
+    }
+    Ok(out)
+}
+
+/// The detail columns of an alert.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DetailValues {
+    pub source: Option<String>,
+    pub source_ref: Option<String>,
+    pub source_link: Option<String>,
+    pub event_time: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub classification_id: Option<i64>,
+    pub note: Option<String>,
+    pub tags_raw: Option<String>,
+    pub source_content: Option<String>,
+    pub context: Option<String>,
+}
+
+pub(crate) async fn current_details(tx: &mut Tx<'_>, id: i64) -> Result<DetailValues> {
+    type Row = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let r: Row = Sql::new(
+        "SELECT source, source_ref, source_link, event_time, customer_id, classification_id, note, tags_raw, \
+         source_content, context FROM alerts WHERE id = $1",
+    )
+    .arg(id)
+    .fetch_one(tx)
+    .await?;
+    Ok(DetailValues {
+        source: r.0,
+        source_ref: r.1,
+        source_link: r.2,
+        event_time: r.3,
+        customer_id: r.4,
+        classification_id: r.5,
+        note: r.6,
+        tags_raw: r.7,
+        source_content: r.8,
+        context: r.9,
+    })
+}
+
+/// Writes the detail columns (the version moves with the core columns' update).
+pub(crate) async fn set_details(tx: &mut Tx<'_>, id: i64, v: &DetailValues, now: i64) -> Result<()> {
+    Sql::new(
+        "UPDATE alerts SET source = $2, source_ref = $3, source_link = $4, event_time = $5, customer_id = $6, \
+         classification_id = $7, note = $8, tags_raw = $9, source_content = $10, context = $11, updated_at = $12 \
+         WHERE id = $1",
+    )
+    .arg(id)
+    .arg(v.source.clone())
+    .arg(v.source_ref.clone())
+    .arg(v.source_link.clone())
+    .arg(v.event_time)
+    .arg(v.customer_id)
+    .arg(v.classification_id)
+    .arg(v.note.clone())
+    .arg(v.tags_raw.clone())
+    .arg(v.source_content.clone())
+    .arg(v.context.clone())
+    .arg(now)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// The internal id of a customer of the workspace, by number.
+pub(crate) async fn customer_id<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, number: i64) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = Sql::new("SELECT id FROM customers WHERE workspace_id = $1 AND seq = $2")
+        .arg(ws)
+        .arg(number)
+        .fetch_optional(ex)
+        .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// The canonical status of an alert state row visible in the workspace.
+pub(crate) async fn state_canonical<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, state: i64) -> Result<Option<i16>> {
+    let row: Option<(i16,)> =
+        Sql::new("SELECT canonical FROM alert_states WHERE id = $1 AND (workspace_id IS NULL OR workspace_id = $2)")
+            .arg(state)
+            .arg(ws)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.map(|(c,)| c))
+}
+
+/// Hides an alert (tombstone) and drops its search document.
+pub(crate) async fn tombstone(tx: &mut Tx<'_>, id: i64, now: i64) -> Result<()> {
+    Sql::new("UPDATE alerts SET deleted_at = $2, updated_at = $2, version = version + 1 WHERE id = $1")
+        .arg(id)
+        .arg(now)
+        .execute(&mut *tx)
+        .await?;
+    search::delete(tx, "alert", id).await
+}
+
+/// Removes the link between a case and an alert; false when there was none.
+pub(crate) async fn unlink_case(tx: &mut Tx<'_>, case_id: i64, alert_id: i64) -> Result<bool> {
+    let n = Sql::new("DELETE FROM case_alerts WHERE case_id = $1 AND alert_id = $2")
+        .arg(case_id)
+        .arg(alert_id)
+        .execute(tx)
+        .await?;
+    Ok(n == 1)
+}
+
+/// Case numbers each alert is linked to, oldest link first.
+pub(crate) async fn case_numbers_of<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new(
+        "SELECT ca.alert_id, c.seq FROM case_alerts ca JOIN cases c ON c.id = ca.case_id WHERE ca.alert_id IN ",
+    );
+    q.bind_list(ids.iter().copied())
+        .push(" AND c.deleted_at IS NULL ORDER BY ca.alert_id, ca.linked_at, c.seq");
+    let rows: Vec<(i64, i64)> = q.fetch_all(ex).await?;
+    for (a, c) in rows {
+        out.entry(a).or_default().push(c);
+    }
+    Ok(out)
+}
+
+/// Comment numbers of each alert, oldest first.
+pub(crate) async fn comment_numbers_of<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new("SELECT alert_id, seq FROM comments WHERE alert_id IN ");
+    q.bind_list(ids.iter().copied()).push(" ORDER BY alert_id, seq");
+    let rows: Vec<(i64, i64)> = q.fetch_all(ex).await?;
+    for (a, c) in rows {
+        out.entry(a).or_default().push(c);
+    }
+    Ok(out)
+}
+
+/// An observable an alert names, with its identity and type.
+#[derive(Debug, Clone, FromRow)]
+pub(crate) struct ObservableRow {
+    pub alert_id: i64,
+    pub uuid: Uuid,
+    pub observable_id: i64,
+    pub observable_uuid: Uuid,
+    pub type_id: i64,
+    pub type_name: String,
+    pub value: String,
+    pub tlp: Option<i16>,
+    pub description: Option<String>,
+    pub tags_raw: Option<String>,
+    pub is_ioc: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub creator_uuid: Option<Uuid>,
+    pub creator_login: Option<String>,
+    pub creator_name: Option<String>,
+    pub version: i32,
+}
+
+/// The observables of each alert, in insertion order.
+pub(crate) async fn observables_of<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<ObservableRow>>> {
+    let mut out: HashMap<i64, Vec<ObservableRow>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new(
+        "SELECT l.alert_id, l.uuid, l.observable_id, o.uuid AS observable_uuid, o.type_id, t.name AS type_name, \
+         o.value, l.tlp, l.description, l.tags_raw, l.is_ioc, l.created_at, l.updated_at, u.uuid AS creator_uuid, \
+         u.login AS creator_login, u.name AS creator_name, l.version FROM alert_observables l \
+         JOIN observables o ON o.id = l.observable_id JOIN observable_types t ON t.id = o.type_id \
+         LEFT JOIN users u ON u.id = l.created_by WHERE l.alert_id IN ",
+    );
+    q.bind_list(ids.iter().copied()).push(" ORDER BY l.alert_id, l.id");
+    let rows: Vec<ObservableRow> = q.fetch_all(ex).await?;
+    for r in rows {
+        out.entry(r.alert_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+pub(crate) async fn delete_observables(tx: &mut Tx<'_>, alert_id: i64) -> Result<()> {
+    Sql::new("DELETE FROM alert_observables WHERE alert_id = $1")
+        .arg(alert_id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// An asset an alert names, with its inventory identity and type.
+#[derive(Debug, Clone, FromRow)]
+pub(crate) struct AssetRow {
+    pub alert_id: i64,
+    pub uuid: Uuid,
+    pub asset_id: i64,
+    pub asset_uuid: Uuid,
+    pub name: String,
+    pub type_id: i64,
+    pub type_name: String,
+    pub description: Option<String>,
+    pub domain: Option<String>,
+    pub ip: Option<String>,
+    pub info: Option<String>,
+    pub tags_raw: Option<String>,
+    pub enrichment: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub creator_uuid: Option<Uuid>,
+    pub creator_login: Option<String>,
+    pub creator_name: Option<String>,
+}
+
+/// The assets of each alert, in insertion order.
+pub(crate) async fn assets_of<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<AssetRow>>> {
+    let mut out: HashMap<i64, Vec<AssetRow>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new(
+        "SELECT l.alert_id, l.uuid, l.asset_id, s.uuid AS asset_uuid, s.name, s.type_id, t.name AS type_name, \
+         l.description, l.domain, l.ip, l.info, l.tags_raw, l.enrichment, l.created_at, l.updated_at, \
+         u.uuid AS creator_uuid, u.login AS creator_login, u.name AS creator_name FROM alert_assets l \
+         JOIN assets s ON s.id = l.asset_id JOIN asset_types t ON t.id = s.type_id \
+         LEFT JOIN users u ON u.id = l.created_by WHERE l.alert_id IN ",
+    );
+    q.bind_list(ids.iter().copied()).push(" ORDER BY l.alert_id, l.id");
+    let rows: Vec<AssetRow> = q.fetch_all(ex).await?;
+    for r in rows {
+        out.entry(r.alert_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// What an alert says about an asset.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AssetValues {
+    pub asset_id: i64,
+    pub description: Option<String>,
+    pub domain: Option<String>,
+    pub ip: Option<String>,
+    pub info: Option<String>,
+    pub tags_raw: Option<String>,
+    pub enrichment: Option<String>,
+}
+
+pub(crate) async fn insert_asset(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    alert_id: i64,
+    v: &AssetValues,
+    by: Option<i64>,
+    now: i64,
+) -> Result<(i64, Uuid)> {
+    let uuid = crate::ids::new_uuid();
+    let (id,): (i64,) = Sql::new(
+        "INSERT INTO alert_assets (uuid, workspace_id, alert_id, asset_id, description, domain, ip, info, tags_raw, \
+         enrichment, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) \
+         RETURNING id",
+    )
+    .arg(uuid)
+    .arg(ws)
+    .arg(alert_id)
+    .arg(v.asset_id)
+    .arg(v.description.clone())
+    .arg(v.domain.clone())
+    .arg(v.ip.clone())
+    .arg(v.info.clone())
+    .arg(v.tags_raw.clone())
+    .arg(v.enrichment.clone())
+    .arg(now)
+    .arg(by)
+    .fetch_one(tx)
+    .await?;
+    Ok((id, uuid))
+}
+
+pub(crate) async fn delete_assets(tx: &mut Tx<'_>, alert_id: i64) -> Result<()> {
+    Sql::new("DELETE FROM alert_assets WHERE alert_id = $1")
+        .arg(alert_id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Numbers of other live alerts of the workspace that name one of this alert's observables
+/// (first) or assets (second).
+pub(crate) async fn related<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    alert_id: i64,
+    limit: i64,
+) -> Result<(Vec<i64>, Vec<i64>)> {
+    let mut ex = ex.into();
+    let by_obs: Vec<(i64,)> = Sql::new(
+        "SELECT DISTINCT a.seq FROM alert_observables mine \
+         JOIN alert_observables other ON other.observable_id = mine.observable_id AND other.alert_id <> mine.alert_id \
+         JOIN alerts a ON a.id = other.alert_id \
+         WHERE mine.alert_id = $1 AND a.workspace_id = $2 AND a.deleted_at IS NULL ORDER BY a.seq LIMIT $3",
+    )
+    .arg(alert_id)
+    .arg(ws)
+    .arg(limit)
+    .fetch_all(ex.reborrow())
+    .await?;
+    let by_asset: Vec<(i64,)> = Sql::new(
+        "SELECT DISTINCT a.seq FROM alert_assets mine \
+         JOIN alert_assets other ON other.asset_id = mine.asset_id AND other.alert_id <> mine.alert_id \
+         JOIN alerts a ON a.id = other.alert_id \
+         WHERE mine.alert_id = $1 AND a.workspace_id = $2 AND a.deleted_at IS NULL ORDER BY a.seq LIMIT $3",
+    )
+    .arg(alert_id)
+    .arg(ws)
+    .arg(limit)
+    .fetch_all(ex)
+    .await?;
+    Ok((
+        by_obs.into_iter().map(|(s,)| s).collect(),
+        by_asset.into_iter().map(|(s,)| s).collect(),
+    ))
+}
+
+/// Filters of an offset-paged alert query (IRIS `alerts/filter`), resolved to stored values.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct QueryFilter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub tags: Option<String>,
+    pub source_ref: Option<String>,
+    pub state_id: Option<i64>,
+    pub severity: Option<i16>,
+    pub resolution: Option<i16>,
+    /// `Some(None)`: unassigned alerts.
+    pub owner_id: Option<Option<i64>>,
+    pub customer_id: Option<i64>,
+    pub classification_id: Option<i64>,
+    pub numbers: Option<Vec<i64>>,
+    pub case_seq: Option<i64>,
+    pub asset_names: Vec<String>,
+    pub observable_values: Vec<String>,
+    pub created_after: Option<i64>,
+    pub created_before: Option<i64>,
+    pub event_after: Option<i64>,
+    pub event_before: Option<i64>,
+}
+
+fn push_like(q: &mut Sql, column: &'static str, text: &str) {
+    q.push(" AND lower(COALESCE(")
+        .push(column)
+        .push(", '')) LIKE ")
+        .bind(super::observable::contains_pattern(text))
+        .push(" ESCAPE '\\'");
+}
+
+fn push_query_filters(q: &mut Sql, ws: i64, f: &QueryFilter) {
+    q.push(" WHERE a.workspace_id = ")
+        .bind(ws)
+        .push(" AND a.deleted_at IS NULL");
+    if let Some(t) = &f.title {
+        push_like(q, "a.title", t);
+    }
+    if let Some(t) = &f.description {
+        push_like(q, "a.description", t);
+    }
+    if let Some(t) = &f.source {
+        push_like(q, "a.source", t);
+    }
+    if let Some(t) = &f.tags {
+        push_like(q, "a.tags_raw", t);
+    }
+    if let Some(t) = &f.source_ref {
+        push_like(q, "a.source_ref", t);
+    }
+    if let Some(s) = f.state_id {
+        q.push(" AND a.state_id = ").bind(s);
+    }
+    if let Some(s) = f.severity {
+        q.push(" AND a.severity = ").bind(s);
+    }
+    if let Some(r) = f.resolution {
+        q.push(" AND a.resolution = ").bind(r);
+    }
+    match f.owner_id {
+        Some(Some(o)) => {
+            q.push(" AND a.owner_id = ").bind(o);
+        }
+        Some(None) => {
+            q.push(" AND a.owner_id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(c) = f.customer_id {
+        q.push(" AND a.customer_id = ").bind(c);
+    }
+    if let Some(c) = f.classification_id {
+        q.push(" AND a.classification_id = ").bind(c);
+    }
+    if let Some(n) = &f.numbers {
+        if n.is_empty() {
+            q.push(" AND 1 = 0");
+        } else {
+            q.push(" AND a.seq IN ").bind_list(n.iter().copied());
+        }
+    }
+    if let Some(c) = f.case_seq {
+        q.push(" AND EXISTS (SELECT 1 FROM case_alerts ca JOIN cases c ON c.id = ca.case_id WHERE ca.alert_id = a.id AND c.seq = ")
+            .bind(c)
+            .push(" AND c.workspace_id = ")
+            .bind(ws)
+            .push(")");
+    }
+    if !f.asset_names.is_empty() {
+        q.push(" AND EXISTS (SELECT 1 FROM alert_assets aa JOIN assets s ON s.id = aa.asset_id WHERE aa.alert_id = a.id AND s.name_lower IN ")
+            .bind_list(f.asset_names.iter().map(|n| n.to_lowercase()))
+            .push(")");
+    }
+    if !f.observable_values.is_empty() {
+        q.push(" AND EXISTS (SELECT 1 FROM alert_observables ao JOIN observables o ON o.id = ao.observable_id WHERE ao.alert_id = a.id AND o.value IN ")
+            .bind_list(f.observable_values.iter().cloned())
+            .push(")");
+    }
+    if let Some(t) = f.created_after {
+        q.push(" AND a.created_at >= ").bind(t);
+    }
+    if let Some(t) = f.created_before {
+        q.push(" AND a.created_at <= ").bind(t);
+    }
+    if let Some(t) = f.event_after {
+        q.push(" AND COALESCE(a.event_time, a.created_at) >= ").bind(t);
+    }
+    if let Some(t) = f.event_before {
+        q.push(" AND COALESCE(a.event_time, a.created_at) <= ").bind(t);
+    }
+}
+
+/// One page of alerts, by number (the order of arrival, as IRIS sorts by alert id): the
+/// `(workspace_id, seq)` index serves it without a sort.
+pub(crate) async fn query<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    f: &QueryFilter,
+    ascending: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<AlertRow>> {
+    let mut q = Sql::new(SELECT);
+    push_query_filters(&mut q, ws, f);
+    q.push(if ascending {
+        " ORDER BY a.seq ASC"
+    } else {
+        " ORDER BY a.seq DESC"
+    });
+    q.push(" LIMIT ").bind(limit).push(" OFFSET ").bind(offset);
+    q.fetch_all(ex).await
+}
+
+pub(crate) async fn query_count<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, f: &QueryFilter) -> Result<i64> {
+    let mut q = Sql::new("SELECT COUNT(*) FROM alerts a");
+    push_query_filters(&mut q, ws, f);
+    let (n,): (i64,) = q.fetch_one(ex).await?;
+    Ok(n)
+}

@@ -267,6 +267,17 @@ pub(crate) async fn set_observables(
         .arg(case_asset_id)
         .execute(&mut *tx)
         .await?;
+    add_observables(tx, ws, case_asset_id, observable_links, now).await
+}
+
+/// Links a case asset to more observables of its case (links it already has stay as they are).
+pub(crate) async fn add_observables(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    case_asset_id: i64,
+    observable_links: &[i64],
+    now: i64,
+) -> Result<()> {
     for chunk in observable_links.chunks(200) {
         let mut q = Sql::new(
             "INSERT INTO case_asset_observables (case_asset_id, case_observable_id, workspace_id, created_at) VALUES ",
@@ -518,4 +529,44 @@ pub(crate) fn identity_cases_sql(ws: i64, asset_id: i64, before: Option<i64>, li
     }
     q.push(" ORDER BY l.id DESC LIMIT ").bind(i64::from(limit) + 1);
     q
+}
+
+/// A case's asset also held by another case of the same customer.
+#[derive(Debug, Clone, FromRow)]
+pub(crate) struct ElsewhereRow {
+    /// The number of this case's link.
+    pub own_seq: i64,
+    pub link_uuid: Uuid,
+    pub link_seq: i64,
+    pub description: Option<String>,
+    pub compromise_status: i16,
+    pub case_uuid: Uuid,
+    pub case_seq: i64,
+    pub case_title: String,
+    pub case_status: i16,
+    pub case_created_at: i64,
+}
+
+/// For every asset of `case_id`, the other live cases of the same customer (or, for a case
+/// without one, of no customer) that hold the same inventory asset; by link, then case number.
+pub(crate) async fn elsewhere<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    case_id: i64,
+) -> Result<Vec<ElsewhereRow>> {
+    Sql::new(
+        "SELECT mine.seq AS own_seq, l.uuid AS link_uuid, l.seq AS link_seq, l.description, l.compromise_status, \
+         c.uuid AS case_uuid, c.seq AS case_seq, c.title AS case_title, c.status AS case_status, \
+         c.created_at AS case_created_at \
+         FROM case_assets mine JOIN cases me ON me.id = mine.case_id \
+         JOIN case_assets l ON l.asset_id = mine.asset_id AND l.case_id <> mine.case_id \
+         JOIN cases c ON c.id = l.case_id \
+         WHERE mine.case_id = $1 AND mine.workspace_id = $2 AND l.workspace_id = $2 AND c.deleted_at IS NULL \
+         AND (c.customer_id = me.customer_id OR (c.customer_id IS NULL AND me.customer_id IS NULL)) \
+         ORDER BY mine.seq, c.seq",
+    )
+    .arg(case_id)
+    .arg(ws)
+    .fetch_all(ex)
+    .await
 }

@@ -432,6 +432,38 @@ pub(crate) async fn link_alert(
     Ok(())
 }
 
+/// Moves the case's linked alerts that are not on the closed row to it; returns each moved
+/// alert's (id, uuid, previous state row).
+pub(crate) async fn close_linked_alerts(
+    tx: &mut Tx<'_>,
+    case_id: i64,
+    closed_state: i64,
+    closed_status: i16,
+    now: i64,
+) -> Result<Vec<(i64, Uuid, i64)>> {
+    let moving: Vec<(i64, Uuid, i64)> = Sql::new(
+        "SELECT a.id, a.uuid, a.state_id FROM case_alerts l JOIN alerts a ON a.id = l.alert_id \
+         WHERE l.case_id = $1 AND a.state_id <> $2 AND a.deleted_at IS NULL ORDER BY a.id",
+    )
+    .arg(case_id)
+    .arg(closed_state)
+    .fetch_all(&mut *tx)
+    .await?;
+    if moving.is_empty() {
+        return Ok(moving);
+    }
+    let mut q = Sql::new("UPDATE alerts SET state_id = ");
+    q.bind(closed_state)
+        .push(", status = ")
+        .bind(closed_status)
+        .push(", updated_at = ")
+        .bind(now)
+        .push(", version = version + 1 WHERE id IN ")
+        .bind_list(moving.iter().map(|a| a.0));
+    q.execute(tx).await?;
+    Ok(moving)
+}
+
 /// Bumps `updated_at` and `version` after a change to something the case shows (its alerts).
 pub(crate) async fn touch(tx: &mut Tx<'_>, id: i64, now: i64) -> Result<()> {
     Sql::new("UPDATE cases SET updated_at = $2, version = version + 1 WHERE id = $1")
@@ -511,6 +543,18 @@ pub(crate) async fn state_canonical<'a, 'c: 'a>(
             .fetch_optional(ex)
             .await?;
     Ok(row.map(|r| r.0))
+}
+
+/// The internal ids of cases of `ws` by number: `(id, seq)` for each that exists.
+pub(crate) async fn ids_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, seqs: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new("SELECT id, seq FROM cases WHERE workspace_id = ");
+    q.bind(ws)
+        .push(" AND deleted_at IS NULL AND seq IN ")
+        .bind_list(seqs.iter().copied());
+    q.fetch_all(ex).await
 }
 
 pub(crate) async fn seq_of(tx: &mut Tx<'_>, id: i64) -> Result<i64> {

@@ -70,6 +70,21 @@ pub(crate) async fn by_uuid<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, uuid
     q.fetch_optional(ex).await
 }
 
+/// A comment of the workspace by number or UUID.
+pub(crate) async fn by_key<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    key: crate::ids::Key,
+) -> Result<Option<CommentRow>> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE m.workspace_id = ").bind(ws).push(" AND ");
+    match key {
+        crate::ids::Key::Uuid(u) => q.push("m.uuid = ").bind(u),
+        crate::ids::Key::Seq(n) => q.push("m.seq = ").bind(n),
+    };
+    q.fetch_optional(ex).await
+}
+
 pub(crate) async fn by_id<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, id: i64) -> Result<CommentRow> {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE m.id = ").bind(id);

@@ -885,3 +885,39 @@ mod plans {
         db.close().await;
     }
 }
+
+/// A case's observable also linked by another case.
+#[derive(Debug, Clone, FromRow)]
+pub(crate) struct ElsewhereRow {
+    /// The number of this case's link.
+    pub own_seq: i64,
+    pub link_uuid: Uuid,
+    pub link_seq: i64,
+    pub case_uuid: Uuid,
+    pub case_seq: i64,
+    pub case_title: String,
+    pub case_status: i16,
+    pub customer_name: Option<String>,
+}
+
+/// For every observable of `case_id`, the other live cases of the workspace that link the same
+/// identity; by link, then case number.
+pub(crate) async fn elsewhere<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    case_id: i64,
+) -> Result<Vec<ElsewhereRow>> {
+    Sql::new(
+        "SELECT mine.seq AS own_seq, l.uuid AS link_uuid, l.seq AS link_seq, c.uuid AS case_uuid, \
+         c.seq AS case_seq, c.title AS case_title, c.status AS case_status, cu.name AS customer_name \
+         FROM case_observables mine \
+         JOIN case_observables l ON l.observable_id = mine.observable_id AND l.case_id <> mine.case_id \
+         JOIN cases c ON c.id = l.case_id LEFT JOIN customers cu ON cu.id = c.customer_id \
+         WHERE mine.case_id = $1 AND mine.workspace_id = $2 AND l.workspace_id = $2 AND c.deleted_at IS NULL \
+         ORDER BY mine.seq, c.seq",
+    )
+    .arg(case_id)
+    .arg(ws)
+    .fetch_all(ex)
+    .await
+}

@@ -421,6 +421,125 @@ pub(crate) async fn search<'a, 'c: 'a>(
     q.fetch_all(ex).await
 }
 
+/// A LIKE pattern in which `%` is the only wildcard (`_` and `\` are literal, escaped for
+/// `ESCAPE '\'`); `contains` wraps it in `%…%`.
+pub(crate) fn percent_pattern(text: &str, contains: bool) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    if contains {
+        p.push('%');
+    }
+    for ch in text.chars() {
+        if matches!(ch, '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    if contains {
+        p.push('%');
+    }
+    p
+}
+
+/// Appends a case-insensitive `LIKE` of `col` against `pattern` (escaped with `\`).
+fn push_like(q: &mut Sql, backend: Backend, col: &'static str, pattern: String) {
+    q.push(" AND ").push(col);
+    match backend {
+        Backend::Sqlite => q.push(" LIKE "),
+        Backend::Postgres => q.push(" ILIKE "),
+    };
+    q.bind(pattern).push(" ESCAPE '\\'");
+}
+
+/// A case's observable whose value matched, with its case and the case's customer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ObservableMatchRow {
+    pub case_id: i64,
+    pub case_seq: i64,
+    pub case_title: String,
+    pub customer_name: Option<String>,
+    pub link_seq: i64,
+    pub value: String,
+    pub type_name: String,
+    pub description: Option<String>,
+    pub tlp: i16,
+}
+
+/// The observables of workspace `ws`'s live cases whose value matches `pattern` (a LIKE
+/// pattern, see [`percent_pattern`]), by case and link number, at most `limit`.
+pub(crate) async fn observables_like<'a, 'c: 'a>(
+    ex: impl Into<super::Ex<'a, 'c>>,
+    backend: Backend,
+    ws: i64,
+    pattern: String,
+    limit: i64,
+) -> Result<Vec<ObservableMatchRow>> {
+    let mut q = Sql::new(
+        "SELECT c.id AS case_id, c.seq AS case_seq, c.title AS case_title, cu.name AS customer_name, \
+         l.seq AS link_seq, o.value, t.name AS type_name, l.description, l.tlp \
+         FROM case_observables l JOIN observables o ON o.id = l.observable_id \
+         JOIN observable_types t ON t.id = o.type_id JOIN cases c ON c.id = l.case_id \
+         LEFT JOIN customers cu ON cu.id = c.customer_id \
+         WHERE c.deleted_at IS NULL AND l.workspace_id = ",
+    );
+    q.one_off();
+    q.bind(ws);
+    push_like(&mut q, backend, "o.value", pattern);
+    q.push(" ORDER BY c.seq, l.seq LIMIT ").bind(limit);
+    q.fetch_all(ex).await
+}
+
+/// A note or a comment whose content matched, with its case and the case's customer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct TextMatchRow {
+    pub case_id: i64,
+    pub case_seq: i64,
+    pub case_title: String,
+    pub customer_name: Option<String>,
+    pub seq: i64,
+    pub text: String,
+}
+
+/// Notes of workspace `ws`'s live cases whose content matches `pattern`; `text` is the title.
+pub(crate) async fn notes_like<'a, 'c: 'a>(
+    ex: impl Into<super::Ex<'a, 'c>>,
+    backend: Backend,
+    ws: i64,
+    pattern: String,
+    limit: i64,
+) -> Result<Vec<TextMatchRow>> {
+    let mut q = Sql::new(
+        "SELECT c.id AS case_id, c.seq AS case_seq, c.title AS case_title, cu.name AS customer_name, \
+         n.seq, n.title AS text FROM notes n JOIN cases c ON c.id = n.case_id \
+         LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.deleted_at IS NULL AND n.workspace_id = ",
+    );
+    q.one_off();
+    q.bind(ws);
+    push_like(&mut q, backend, "n.content", pattern);
+    q.push(" ORDER BY c.seq, n.seq LIMIT ").bind(limit);
+    q.fetch_all(ex).await
+}
+
+/// Comments on workspace `ws`'s live cases (and their objects) whose content matches
+/// `pattern`; `text` is the content.
+pub(crate) async fn comments_like<'a, 'c: 'a>(
+    ex: impl Into<super::Ex<'a, 'c>>,
+    backend: Backend,
+    ws: i64,
+    pattern: String,
+    limit: i64,
+) -> Result<Vec<TextMatchRow>> {
+    let mut q = Sql::new(
+        "SELECT c.id AS case_id, c.seq AS case_seq, c.title AS case_title, cu.name AS customer_name, \
+         m.seq, m.content AS text FROM comments m JOIN cases c ON c.id = m.case_id \
+         LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.deleted_at IS NULL AND m.workspace_id = ",
+    );
+    q.one_off();
+    q.bind(ws);
+    push_like(&mut q, backend, "m.content", pattern);
+    q.push(" ORDER BY c.seq, m.seq LIMIT ").bind(limit);
+    q.fetch_all(ex).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,6 +547,12 @@ mod tests {
     #[test]
     fn like_pattern_escapes_wildcards() {
         assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn percent_patterns_keep_only_the_percent_wildcard() {
+        assert_eq!(percent_pattern("10.0.%", false), "10.0.%");
+        assert_eq!(percent_pattern("a_b\\c", true), "%a\\_b\\\\c%");
     }
 
     #[test]

@@ -91,6 +91,47 @@ pub(crate) async fn by_login_or_email<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, log
     q.fetch_optional(ex).await
 }
 
+pub(crate) async fn by_email<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, email: &str) -> Result<Option<UserRow>> {
+    let mut q = Sql::new(COLS);
+    q.push(" WHERE lower(email) = lower(")
+        .bind(email)
+        .push(") AND deleted_at IS NULL");
+    q.fetch_optional(ex).await
+}
+
+/// The user's default workspace (the one their keys act in unless told otherwise).
+pub(crate) async fn default_workspace_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, id: i64) -> Result<Option<i64>> {
+    let row: Option<(Option<i64>,)> = Sql::new("SELECT default_workspace_id FROM users WHERE id = $1")
+        .arg(id)
+        .fetch_optional(ex)
+        .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
+/// Members of one workspace, deactivated ones included (not deleted ones), by number.
+pub(crate) async fn members_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64) -> Result<Vec<UserRow>> {
+    let mut q = Sql::new(COLS);
+    q.push(" WHERE deleted_at IS NULL AND id IN (SELECT user_id FROM memberships WHERE workspace_id = ")
+        .bind(ws)
+        .push(") ORDER BY id");
+    q.fetch_all(ex).await
+}
+
+/// Tombstones a user: deactivated, login and email replaced by unique placeholders so that
+/// they can be used again; the row stays for the history that names it.
+pub(crate) async fn tombstone(tx: &mut Tx<'_>, id: i64, login: &str, email: &str, now: i64) -> Result<u64> {
+    Sql::new(
+        "UPDATE users SET login = $2, email = $3, password_hash = NULL, is_active = FALSE, deleted_at = $4, \
+         updated_at = $4, version = version + 1 WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .arg(id)
+    .arg(login)
+    .arg(email)
+    .arg(now)
+    .execute(tx)
+    .await
+}
+
 /// All users (for a server administrator) or the members of one workspace.
 pub(crate) async fn list<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: Option<i64>) -> Result<Vec<UserRow>> {
     let mut q = Sql::new(COLS);

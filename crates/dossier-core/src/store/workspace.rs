@@ -192,3 +192,16 @@ pub(crate) async fn administers<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, admin: i6
     .await?;
     Ok(row.is_some())
 }
+
+/// Removes every membership of a user; returns the workspaces they belonged to.
+pub(crate) async fn remove_all_memberships(tx: &mut Tx<'_>, user_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = Sql::new("SELECT workspace_id FROM memberships WHERE user_id = $1 ORDER BY workspace_id")
+        .arg(user_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    Sql::new("DELETE FROM memberships WHERE user_id = $1")
+        .arg(user_id)
+        .execute(tx)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
