@@ -34,7 +34,7 @@ def _pg_url(admin_url, db):
 
 def _psql(admin_url, sql):
     subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", admin_url, "-c", sql], check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
 
 
 class Server:
@@ -69,6 +69,24 @@ class Server:
                 raise RuntimeError("dossier did not become ready; see " + self.log.name)
             time.sleep(0.05)
 
+    def calls(self):
+        """Requests the server answered on IRIS routes, from its /metrics: (calls, routes, 5xx)."""
+        calls, routes, errors = 0, set(), 0
+        with urllib.request.urlopen(self.url + "/metrics", timeout=5) as r:
+            for line in r.read().decode().splitlines():
+                if not line.startswith("dossier_http_requests_total{"):
+                    continue
+                labels, n = line.rsplit(" ", 1)
+                fields = dict(kv.split("=", 1) for kv in labels[labels.index("{") + 1:-1].split(","))
+                route = fields["route"].strip('"')
+                if route.startswith(("/api/v1", "/readyz", "/healthz", "/metrics")):
+                    continue
+                calls += int(n)
+                routes.add((fields["method"].strip('"'), route))
+                if fields["status"].strip('"').startswith("5"):
+                    errors += int(n)
+        return calls, routes, errors
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -86,7 +104,12 @@ class Server:
 def server():
     s = Server()
     yield s
-    s.stop()
+    try:
+        calls, routes, errors = s.calls()
+        print(f"\n[{s.backend}] client calls answered: {calls} on {len(routes)} distinct IRIS routes; 5xx: {errors}")
+        assert errors == 0, "the server answered 5xx to the client"
+    finally:
+        s.stop()
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,6 @@ for b in "${backends[@]}"; do
         continue
     fi
     echo "== IRIS compatibility scenarios on $b =="
-    DOSSIER_COMPAT_BACKEND="$b" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$here" "$@" || status=1
+    DOSSIER_COMPAT_BACKEND="$b" "$venv/bin/python" -m pytest -q -s -p no:cacheprovider "$here" "$@" || status=1
 done
 exit $status

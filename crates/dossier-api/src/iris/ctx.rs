@@ -40,7 +40,14 @@ impl FromRequestParts<AppState> for IrisUser {
     type Rejection = IrisError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(IrisUser(actor(parts, state).await?))
+        let actor = actor(parts, state).await?;
+        // IRIS clients expect case 1 and customer 1 from their first call, whatever it is.
+        state
+            .core
+            .primary_case(&actor)
+            .await
+            .map_err(|e| IrisError::core(e, "Invalid case ID"))?;
+        Ok(IrisUser(actor))
     }
 }
 
@@ -217,15 +224,17 @@ pub async fn resolve_cid(
     body: &mut Fields,
 ) -> Result<(i64, bool), IrisError> {
     let from_body = body.0.remove("cid").and_then(|v| lenient_int(&v)).filter(|n| *n > 0);
-    if let Some(n) = query_cid(q).or(from_body) {
-        return Ok((n, true));
-    }
-    let n = state
+    // Made on the first IRIS call of a workspace (remembered afterwards), so that a script's
+    // first `?cid=1` on a fresh install finds case 1.
+    let primary = state
         .core
         .primary_case(actor)
         .await
         .map_err(|e| IrisError::core(e, "Invalid case ID"))?;
-    Ok((n, false))
+    match query_cid(q).or(from_body) {
+        Some(n) => Ok((n, true)),
+        None => Ok((primary, false)),
+    }
 }
 
 impl<const WRITE: bool> FromRequest<AppState> for CaseReq<WRITE> {
@@ -261,14 +270,21 @@ impl<const WRITE: bool> FromRequest<AppState> for CaseReq<WRITE> {
     }
 }
 
-/// The case must exist in the caller's workspace, and writes need a role that writes.
+/// The caller's effective access to the case (role, then groups, customer membership and a
+/// per-user row, each overriding the one before): reads need read-only or full access, writes
+/// full access and a role that writes. A case that does not exist is denied the same way.
 pub async fn check_case(state: &AppState, actor: &Actor, case: i64, write: bool) -> Result<(), IrisError> {
-    let exists = state
+    let level = state
         .core
-        .case_exists(actor, case)
+        .case_access(actor, case)
         .await
         .map_err(|e| IrisError::core(e, "Permission denied"))?;
-    if !exists || (write && actor.require_write().is_err()) {
+    let allowed = match level {
+        None => false,
+        Some(l) if write => l.can_write() && actor.require_write().is_ok(),
+        Some(l) => l.can_read(),
+    };
+    if !allowed {
         return Err(IrisError::case_denied(actor.user_id.raw(), case));
     }
     Ok(())

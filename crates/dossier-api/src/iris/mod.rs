@@ -7,6 +7,7 @@ mod alerts;
 mod assets;
 mod cases;
 mod comments;
+pub mod ctx;
 mod customers;
 mod datastore;
 mod evidences;
@@ -14,11 +15,10 @@ mod iocs;
 mod notes;
 mod reference;
 mod search;
+pub mod server;
 mod tasks;
 mod timeline;
 mod users;
-pub mod ctx;
-pub mod server;
 pub mod wire;
 
 use axum::Router;
@@ -45,12 +45,12 @@ pub fn router() -> Router<AppState> {
         .merge(users::routes())
 }
 
-/// Whether a path belongs to this dialect (for the 404/405 fallbacks): everything but the
-/// native API and the operational endpoints.
+/// Whether a path belongs to this dialect (for the 404/405 fallbacks): the site root, except
+/// `/api/…` (the native API and its documents; IRIS has only `/api/ping` and `/api/versions`
+/// there) and the operational endpoints.
 pub fn owns(path: &str) -> bool {
-    !(path.starts_with("/api/v1/")
-        || path == "/api/v1"
-        || path.starts_with("/api/docs")
-        || path == "/api/openapi.json"
-        || matches!(path, "/healthz" | "/readyz" | "/metrics"))
+    if path.starts_with("/api/") || path == "/api" {
+        return matches!(path, "/api/ping" | "/api/versions");
+    }
+    !matches!(path, "/healthz" | "/readyz" | "/metrics")
 }

@@ -52,6 +52,19 @@ pub fn permissions(actor: &Actor) -> i64 {
     }
 }
 
+/// The caller's flags: its role's baseline OR the flags of its groups.
+pub async fn caller_flags(s: &AppState, actor: &Actor) -> Result<i64, IrisError> {
+    Ok(permissions(actor) | s.core.team_flags(actor).await?)
+}
+
+/// The caller must hold `flag` (its role's baseline or one of its groups'): else 403.
+pub async fn require_flag(s: &AppState, actor: &Actor, flag: i64) -> Result<(), IrisError> {
+    if caller_flags(s, actor).await? & flag == 0 {
+        return Err(IrisError::denied());
+    }
+    Ok(())
+}
+
 /// `(name, value)` pairs of the flags set in `mask`.
 pub fn permission_list(mask: i64) -> Vec<serde_json::Value> {
     PERMISSIONS
@@ -73,7 +86,7 @@ async fn versions(State(s): State<AppState>, IrisUser(_): IrisUser) -> IrisResul
     )
 }
 
-async fn has_permission(IrisUser(actor): IrisUser, Body(f): Body) -> IrisResult {
+async fn has_permission(State(s): State<AppState>, IrisUser(actor): IrisUser, Body(f): Body) -> IrisResult {
     let name = f.req_str("permission_name")?;
     let value = f.req_int("permission_value")?;
     let Some((_, flag)) = PERMISSIONS.iter().find(|(n, _)| *n == name) else {
@@ -85,7 +98,7 @@ async fn has_permission(IrisUser(actor): IrisUser, Body(f): Body) -> IrisResult 
             "Permission value does not match its name",
         ));
     }
-    if permissions(&actor) & flag != 0 {
+    if caller_flags(&s, &actor).await? & flag != 0 {
         done("User has permission")
     } else {
         Err(IrisError::new(

@@ -319,7 +319,7 @@ async fn unknown_route_and_wrong_method_are_problems(b: Backend) {
     let Some(app) = TestApp::spawn(b).await else {
         return;
     };
-    for path in ["/nope", "/api/v1/nope", "/api/v2/cases"] {
+    for path in ["/api/nope", "/api/v1/nope", "/api/v2/cases"] {
         let r = app.admin("GET", path, None).await.expect(404);
         assert_eq!(r.header("content-type"), Some("application/problem+json"));
         assert_eq!(r.body["code"], "route_not_found");
@@ -329,8 +329,12 @@ async fn unknown_route_and_wrong_method_are_problems(b: Backend) {
         assert!(r.body["detail"].is_string());
     }
     // Without credentials, too: an unknown route is not an authentication question.
-    let r = app.call("GET", "/nope", &[], None).await.expect(404);
+    let r = app.call("GET", "/api/v1/nope", &[], None).await.expect(404);
     assert_eq!(r.body["code"], "route_not_found");
+    // Outside /api the site root is the IRIS dialect's, and answers in its envelope.
+    let r = app.call("GET", "/nope", &[], None).await.expect(404);
+    assert_eq!(r.body["status"], "error");
+    assert_eq!(r.body["message"], "Resource not found");
 
     for (method, path) in [
         ("DELETE", "/api/v1/alerts"),
