@@ -11,8 +11,8 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        Activity, Case, CaseFilter, CasePatch, CustomerRef, NamedRef, NewCase, Page, Pap, Priority, Resolution,
-        Severity, StateRef, Status, SummaryVersion, Timestamp, Tlp, UserRef,
+        Activity, Case, CaseCreated, CaseFilter, CasePatch, CustomerRef, NamedRef, NewCase, Page, Pap, Priority,
+        Resolution, Severity, StateRef, Status, SummaryVersion, Timestamp, Tlp, UserRef,
     },
     paging,
     store::{
@@ -106,8 +106,9 @@ pub(crate) fn json_str<T: serde::Serialize>(v: &T) -> Option<String> {
 }
 
 impl Core {
-    pub async fn create_case(&self, actor: &Actor, mut input: NewCase) -> Result<Case> {
-        actor.require_write()?;
+    /// Checks a new case and resolves what it names (template, users, customer, state) into
+    /// the row to insert. Nothing is written.
+    async fn prepare_case(&self, actor: &Actor, mut input: NewCase) -> Result<PreparedCase> {
         // A template fills in what the request leaves out; its tasks and directories follow.
         let template = match input.template.take() {
             Some(t) => {
@@ -200,22 +201,72 @@ impl Core {
             occurred_at: input.occurred_at.map(|t| t.0),
             closed_at: status.is_closed().then_some(now),
         };
+        Ok(PreparedCase { values, tags, template })
+    }
+
+    pub async fn create_case(&self, actor: &Actor, input: NewCase) -> Result<Case> {
+        actor.require_write()?;
+        let prepared = self.prepare_case(actor, input).await?;
         let audit = Audit::of(actor);
         let ws_uuid = actor.workspace_uuid;
-        let shared = Arc::new((values, tags, template));
+        let shared = Arc::new(prepared);
         self.db
             .write(move |tx| {
                 let shared = Arc::clone(&shared);
                 let audit = audit.clone();
                 Box::pin(async move {
-                    let (values, tags, template) = &*shared;
                     let now = now_us();
-                    let origin = template.as_ref().map(|(name, _)| format!("template {name}"));
-                    let (id, uuid) = insert_case(tx, &audit, values, tags, now, origin.as_deref()).await?;
-                    if let Some((_, content)) = template {
-                        apply_template(tx, &audit, id, content, now).await?;
-                    }
+                    let seq = store::workspace::next_seq(tx, audit.ws, "case", 1).await?;
+                    let (_, uuid) = insert_prepared(tx, &audit, seq, &shared, now).await?;
                     load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(uuid)).await
+                })
+            })
+            .await
+    }
+
+    /// Creates up to [`crate::MAX_BATCH`] cases in one transaction: all or none. A bad case
+    /// is reported as `cases[i].<field>`. Numbers are reserved once for the whole batch.
+    pub async fn create_cases(&self, actor: &Actor, inputs: Vec<NewCase>) -> Result<Vec<CaseCreated>> {
+        actor.require_write()?;
+        if inputs.is_empty() || inputs.len() > crate::MAX_BATCH {
+            return Err(Error::field(
+                "cases",
+                "invalid",
+                format!("cases must hold 1 to {} cases", crate::MAX_BATCH),
+            ));
+        }
+        let mut prepared = Vec::with_capacity(inputs.len());
+        let mut problems = Vec::new();
+        for (i, input) in inputs.into_iter().enumerate() {
+            match self.prepare_case(actor, input).await {
+                Ok(p) => prepared.push(p),
+                Err(Error::Validation(fields)) => problems.extend(fields.into_iter().map(|mut f| {
+                    f.field = format!("cases[{i}].{}", f.field);
+                    f.message = format!("cases[{i}]: {}", f.message);
+                    f
+                })),
+                Err(e) => return Err(e),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Validation(problems));
+        }
+        let audit = Audit::of(actor);
+        let shared = Arc::new(prepared);
+        self.db
+            .write(move |tx| {
+                let shared = Arc::clone(&shared);
+                let audit = audit.clone();
+                Box::pin(async move {
+                    let now = now_us();
+                    let first = store::workspace::next_seq(tx, audit.ws, "case", shared.len() as i64).await?;
+                    let mut out = Vec::with_capacity(shared.len());
+                    for (i, p) in shared.iter().enumerate() {
+                        let number = first + i as i64;
+                        let (_, id) = insert_prepared(tx, &audit, number, p, now).await?;
+                        out.push(CaseCreated { id, number });
+                    }
+                    Ok(out)
                 })
             })
             .await
@@ -775,6 +826,42 @@ pub(crate) async fn insert_case(
     origin: Option<&str>,
 ) -> Result<(i64, Uuid)> {
     let seq = store::workspace::next_seq(tx, audit.ws, "case", 1).await?;
+    insert_case_numbered(tx, audit, seq, values, tags, now, origin).await
+}
+
+/// A checked new case: its row, tags and the template that shaped it.
+struct PreparedCase {
+    values: CaseValues,
+    tags: Vec<String>,
+    template: Option<(String, crate::model::TemplateContent)>,
+}
+
+/// Inserts a prepared case as number `seq`, then the template's tasks and directories.
+async fn insert_prepared(
+    tx: &mut store::Tx<'_>,
+    audit: &Audit,
+    seq: i64,
+    p: &PreparedCase,
+    now: i64,
+) -> Result<(i64, Uuid)> {
+    let origin = p.template.as_ref().map(|(name, _)| format!("template {name}"));
+    let (id, uuid) = insert_case_numbered(tx, audit, seq, &p.values, &p.tags, now, origin.as_deref()).await?;
+    if let Some((_, content)) = &p.template {
+        apply_template(tx, audit, id, content, now).await?;
+    }
+    Ok((id, uuid))
+}
+
+/// Inserts a case under a number already reserved.
+async fn insert_case_numbered(
+    tx: &mut store::Tx<'_>,
+    audit: &Audit,
+    seq: i64,
+    values: &CaseValues,
+    tags: &[String],
+    now: i64,
+    origin: Option<&str>,
+) -> Result<(i64, Uuid)> {
     let (id, uuid) = store::case::insert(tx, audit.ws, seq, values, audit.actor, now).await?;
     store::case::set_owner(tx, audit.ws, id, values.owner_id, now).await?;
     store::term::set_tags(tx, Owner::Case, audit.ws, &[(id, tags.to_vec())], now, false).await?;

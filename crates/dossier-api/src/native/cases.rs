@@ -7,7 +7,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use dossier_core::model::{
-    Activity, Case, CaseFilter, CasePatch, CaseSort, NewCase, Page, Priority, Severity, Status, SummaryVersion,
+    Activity, Case, CaseCreated, CaseFilter, CasePatch, CaseSort, NewCase, Page, Priority, Severity, Status,
+    SummaryVersion,
 };
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -23,6 +24,7 @@ use crate::{
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create, list))
+        .routes(routes!(create_batch))
         .routes(routes!(get_one, update, delete))
         .routes(routes!(activity))
         .routes(routes!(summary_versions))
@@ -101,6 +103,32 @@ pub(crate) fn with_etag(version: i32, body: impl IntoResponse) -> Response {
 async fn create(State(s): State<AppState>, Auth(a): Auth, JsonBody(input): JsonBody<NewCase>) -> ApiResult<Response> {
     let case = s.core.create_case(&a, input).await?;
     Ok(with_etag(case.version, (StatusCode::CREATED, Json(case))))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CaseBatch {
+    /// 1 to 1000 cases, created in one transaction (all or none).
+    cases: Vec<NewCase>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct CaseBatchResult {
+    /// One entry per submitted case, in order.
+    created: Vec<CaseCreated>,
+}
+
+/// Open up to 1000 cases at once (imports, migrations from another tool). All or none: a bad
+/// case is reported as `cases[i].field` and nothing is written.
+#[utoipa::path(post, path = "/api/v1/cases/batch", tag = "cases", request_body = CaseBatch,
+    responses((status = 201, body = CaseBatchResult), (status = 422, body = Problem), (status = 401, body = Problem)))]
+async fn create_batch(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    JsonBody(input): JsonBody<CaseBatch>,
+) -> ApiResult<(StatusCode, Json<CaseBatchResult>)> {
+    let created = s.core.create_cases(&a, input.cases).await?;
+    Ok((StatusCode::CREATED, Json(CaseBatchResult { created })))
 }
 
 /// List cases: filters, sort, keyset pagination.

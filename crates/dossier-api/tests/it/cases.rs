@@ -12,7 +12,8 @@ both!(
     close_and_reopen,
     activity_trail,
     detailed_state_reviewer_classification,
-    summary_history
+    summary_history,
+    batch_create_is_all_or_nothing
 );
 
 async fn create_get_update_delete(b: Backend) {
@@ -463,4 +464,78 @@ async fn summary_history(b: Backend) {
     app.as_key(&other, "GET", "/api/v1/cases/1/summary-versions", None)
         .await
         .expect(404);
+}
+
+async fn batch_create_is_all_or_nothing(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    app.admin("POST", "/api/v1/cases", Some(json!({"title": "before"})))
+        .await
+        .expect(201);
+    let r = app
+        .admin(
+            "POST",
+            "/api/v1/cases/batch",
+            Some(json!({"cases": [
+                {"title": "one", "severity": "high", "tags": ["bulk"]},
+                {"title": "two", "status": "closed"},
+                {"title": "three", "description": "imported", "external_ref": "SOC-3"}
+            ]})),
+        )
+        .await
+        .expect(201);
+    let created = r.json()["created"].as_array().cloned().unwrap_or_default();
+    let numbers: Vec<i64> = created.iter().map(|c| c["number"].as_i64().unwrap_or(0)).collect();
+    assert_eq!(numbers, vec![2, 3, 4]);
+    let two = app.admin("GET", "/api/v1/cases/3", None).await.expect(200);
+    assert_eq!(two.json()["title"], "two");
+    assert_eq!(two.json()["status"], "closed");
+    assert_eq!(two.json()["id"], created[1]["id"]);
+    let one = app.admin("GET", "/api/v1/cases/2", None).await.expect(200);
+    assert_eq!(one.json()["severity"], "high");
+    assert_eq!(one.json()["tags"], json!(["bulk"]));
+    let found = app.admin("GET", "/api/v1/search?q=imported", None).await.expect(200);
+    assert!(
+        found.text.contains("SOC-3") || found.text.contains("three"),
+        "{}",
+        found.text
+    );
+
+    // One bad case: nothing is written, and the bad one is named.
+    let bad = app
+        .admin(
+            "POST",
+            "/api/v1/cases/batch",
+            Some(json!({"cases": [{"title": "fine"}, {"title": ""}, {"title": "x", "external_link": "not a link"}]})),
+        )
+        .await
+        .expect(422);
+    assert!(bad.text.contains("cases[1].title"), "{}", bad.text);
+    assert!(bad.text.contains("cases[2].external_link"), "{}", bad.text);
+    let all = app.admin("GET", "/api/v1/cases?count=true", None).await.expect(200);
+    assert_eq!(all.json()["total"], 4);
+    // The next case still gets the next number: a refused batch reserved none.
+    let next = app
+        .admin("POST", "/api/v1/cases", Some(json!({"title": "after"})))
+        .await
+        .expect(201);
+    assert_eq!(next.json()["number"], 5);
+
+    app.admin("POST", "/api/v1/cases/batch", Some(json!({"cases": []})))
+        .await
+        .expect(422);
+    let many: Vec<Value> = (0..1001).map(|i| json!({"title": format!("c{i}")})).collect();
+    app.admin("POST", "/api/v1/cases/batch", Some(json!({"cases": many})))
+        .await
+        .expect(422);
+    let (_, viewer) = app.member("reader", "viewer").await;
+    app.as_key(
+        &viewer,
+        "POST",
+        "/api/v1/cases/batch",
+        Some(json!({"cases": [{"title": "no"}]})),
+    )
+    .await
+    .expect(403);
 }

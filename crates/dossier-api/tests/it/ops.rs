@@ -171,6 +171,7 @@ const NATIVE_ROUTES: &[&str] = &[
     "/api/v1/case-templates",
     "/api/v1/case-templates/{id}",
     "/api/v1/cases",
+    "/api/v1/cases/batch",
     "/api/v1/cases/{case}/assets/{id}/comments",
     "/api/v1/cases/{case}/observables/{id}/comments",
     "/api/v1/cases/{id}",

@@ -429,6 +429,13 @@ pub struct AlertIngest {
     pub created: bool,
 }
 
+/// One case of a batch create: its id and number, in the order submitted.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
+pub struct CaseCreated {
+    pub id: Uuid,
+    pub number: i64,
+}
+
 /// Outcome of a batch: one entry per submitted alert, in order.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BatchResult {
