@@ -49,9 +49,16 @@ async fn case_evidence(s: &AppState, actor: &Actor, case: i64, raw: &str) -> Res
 }
 
 /// The evidence as `/case/evidences/<id>`, add and update return it.
-async fn evidence_json(s: &AppState, actor: &Actor, e: &Evidence) -> Result<Value, IrisError> {
+/// An evidence as IRIS shows it. `modification_history` is read for one evidence, and `{}` in
+/// lists, where it would cost a query per row.
+async fn evidence_json(s: &AppState, actor: &Actor, e: &Evidence, with_history: bool) -> Result<Value, IrisError> {
     let numbers = user_numbers(s, e.created_by.iter()).await?;
-    let trail = s.core.evidence_activity(actor, Key::Uuid(e.id), None, MAX_LIMIT).await;
+    let history = if with_history {
+        let trail = s.core.evidence_activity(actor, Key::Uuid(e.id), None, MAX_LIMIT).await;
+        history(&s.core, trail).await?
+    } else {
+        json!({})
+    };
     Ok(json!({
         "id": e.number,
         "file_uuid": e.id,
@@ -68,7 +75,7 @@ async fn evidence_json(s: &AppState, actor: &Actor, e: &Evidence) -> Result<Valu
         "type_id": e.evidence_type.as_ref().map(|t| t.id),
         "custom_attributes": e.custom,
         "chain_of_custody": e.chain_of_custody,
-        "modification_history": history(&s.core, trail).await?,
+        "modification_history": history,
     }))
 }
 
@@ -128,7 +135,7 @@ async fn list(State(s): State<AppState>, req: ReadCase) -> IrisResult {
     let mut emails: HashMap<i64, String> = HashMap::new();
     let mut out = Vec::with_capacity(items.len());
     for e in &items {
-        let mut v = evidence_json(&s, &req.actor, e).await?;
+        let mut v = evidence_json(&s, &req.actor, e, false).await?;
         let user = match e.created_by.as_ref() {
             Some(u) => user_json(&s, &numbers, &mut emails, u).await?,
             None => Value::Null,
@@ -184,7 +191,7 @@ async fn state(State(s): State<AppState>, req: ReadCase) -> IrisResult {
 
 async fn get_one(State(s): State<AppState>, Path(id): Path<String>, req: ReadCase) -> IrisResult {
     let e = case_evidence(&s, &req.actor, req.case, &id).await?;
-    ok("", evidence_json(&s, &req.actor, &e).await?)
+    ok("", evidence_json(&s, &req.actor, &e, true).await?)
 }
 
 async fn add(State(s): State<AppState>, req: WriteCase) -> IrisResult {
@@ -206,7 +213,7 @@ async fn add(State(s): State<AppState>, req: WriteCase) -> IrisResult {
         .add_evidence(&req.actor, Key::Seq(req.case), input)
         .await
         .map_err(|e| evidence_error(e, "Invalid case ID"))?;
-    ok("Evidence added", evidence_json(&s, &req.actor, &e).await?)
+    ok("Evidence added", evidence_json(&s, &req.actor, &e, true).await?)
 }
 
 async fn update(State(s): State<AppState>, Path(id): Path<String>, req: WriteCase) -> IrisResult {
@@ -244,7 +251,7 @@ async fn update(State(s): State<AppState>, Path(id): Path<String>, req: WriteCas
         .map_err(|e| evidence_error(e, NOT_FOUND))?;
     ok(
         format!("Evidence {} updated", e.filename),
-        evidence_json(&s, &req.actor, &e).await?,
+        evidence_json(&s, &req.actor, &e, true).await?,
     )
 }
 
