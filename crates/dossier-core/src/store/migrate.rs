@@ -26,6 +26,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_reference"),
     migration!(3, "0003_observables"),
     migration!(4, "0004_customers"),
+    migration!(5, "0005_dedup_index"),
 ];
 
 pub(crate) fn latest_version() -> i64 {

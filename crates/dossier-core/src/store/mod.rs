@@ -403,7 +403,7 @@ pub(crate) fn map_sqlx_error(e: sqlx::Error) -> Error {
                 }
                 // Two concurrent first submissions of one alert: retrying finds the stored alert
                 // and counts the repeat.
-                _ if db.is_unique_violation() && db.constraint() == Some("ux_alerts_ws_dedup") => {
+                _ if db.is_unique_violation() && db.constraint() == Some("ux_alerts_dedup") => {
                     Error::Internal(format!("{RETRYABLE} {e}"))
                 }
                 _ if db.is_unique_violation() => Error::Conflict(format!(

@@ -429,6 +429,16 @@ async fn explain_lists(db: &Db) {
         "alerts by one status",
         &plan(db, &alert::list_sql(b, &by_status, false)).await,
     );
+    // IRIS's alerts/filter: offset pages by alert number, both directions.
+    for ascending in [false, true] {
+        let sql = alert::query_sql(1, &alert::QueryFilter::default(), ascending, 100, 50);
+        assert_indexed(
+            b,
+            "a",
+            &format!("IRIS alert page ascending={ascending}"),
+            &plan(db, &sql).await,
+        );
+    }
 }
 
 #[tokio::test]
