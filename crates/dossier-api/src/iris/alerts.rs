@@ -20,8 +20,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    assets::{FieldMap, case_name, history, translate},
     cases::severity_id,
+    common::{FieldMap, case_name, history, translate},
     ctx::{Body, Fields, IrisUser, Query, lenient_int, path_id},
     server::require_flag,
     wire::{IrisError, IrisResult, date, datetime, ok, parse_datetime},

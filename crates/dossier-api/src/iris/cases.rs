@@ -5,7 +5,7 @@
 //! stripped from what the client sends back. Severity ids 1–6, outcome (`status_id`) 0–5 and
 //! user numbers are translated here; state ids are the core's state rows, which carry IRIS's ids.
 
-use std::{collections::HashMap, future::Future};
+use std::collections::HashMap;
 
 use axum::{
     Router,
@@ -15,7 +15,7 @@ use axum::{
 use dossier_core::{
     AccessLevel, Actor, Key, MAX_LIMIT,
     model::{
-        Case, CaseAssetFilter, CaseFilter, CasePatch, CaseSort, EvidenceFilter, LinkFilter, NewCase, NoteFilter, Page,
+        Case, CaseAssetFilter, CaseFilter, CasePatch, CaseSort, EvidenceFilter, LinkFilter, NewCase, NoteFilter,
         Resolution, Severity, TaskFilter, TimelineFilter, Timestamp, UserRef,
     },
 };
@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::{
+    common::{all_pages, case_name, number_of, split_tags, user_numbers},
     ctx::{Body, IrisUser, Query, ReadCase, WriteCase, check_case},
     wire::{IrisError, IrisResult, date, datetime, done, ok, parse_datetime, us_date},
 };
@@ -125,7 +126,7 @@ fn strip_prefix(name: &str) -> &str {
 }
 
 fn iris_name(c: &Case) -> String {
-    format!("#{} - {}", c.number, c.title)
+    case_name(c.number, &c.title)
 }
 
 /// Core field names → IRIS's, for `Data error` replies.
@@ -155,15 +156,6 @@ fn min_two(field: &str, v: &str) -> Result<(), IrisError> {
     Ok(())
 }
 
-/// Comma-separated tags as a list (blank entries dropped).
-fn split_tags(raw: &str) -> Vec<String> {
-    raw.split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// The user behind an IRIS user number, for `field`.
 async fn user_uuid(s: &AppState, field: &str, number: i64) -> Result<Uuid, IrisError> {
     s.core.user_by_number(number).await.map(|u| u.id).map_err(|e| match e {
@@ -172,45 +164,12 @@ async fn user_uuid(s: &AppState, field: &str, number: i64) -> Result<Uuid, IrisE
     })
 }
 
-/// The numbers of every user the cases name, in one query.
-async fn numbers<'a>(s: &AppState, refs: impl Iterator<Item = &'a UserRef>) -> Result<HashMap<Uuid, i64>, IrisError> {
-    let mut ids: Vec<Uuid> = refs.map(|u| u.id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    s.core
-        .user_numbers(&ids)
-        .await
-        .map_err(|e| IrisError::core(e, "Invalid user ID"))
-}
-
 fn case_users(c: &Case) -> impl Iterator<Item = &UserRef> {
     [&c.created_by, &c.assignee, &c.reviewer].into_iter().flatten()
 }
 
-fn num(users: &HashMap<Uuid, i64>, u: Option<&UserRef>) -> Value {
-    u.and_then(|u| users.get(&u.id)).map_or(Value::Null, |n| json!(n))
-}
-
 fn soc_id(c: &Case) -> String {
     c.external_ref.clone().unwrap_or_default()
-}
-
-/// Every page of a core list.
-async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, IrisError>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = dossier_core::Result<Page<T>>>,
-{
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = fetch(cursor).await.map_err(case_error)?;
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return Ok(out),
-        }
-    }
 }
 
 // ---- Shapes ----
@@ -226,9 +185,9 @@ fn list_row(c: &Case, users: &HashMap<Uuid, i64>, access_level: i64) -> Value {
         "client_name": c.customer.as_ref().map_or("", |cu| cu.name.as_str()),
         "case_open_date": us_date(c.created_at),
         "case_close_date": c.closed_at.map_or_else(String::new, us_date),
-        "opened_by_user_id": num(users, c.created_by.as_ref()),
+        "opened_by_user_id": number_of(users, c.created_by.as_ref()),
         "opened_by": c.created_by.as_ref().map(|u| u.login.clone()),
-        "owner_id": num(users, c.assignee.as_ref()),
+        "owner_id": number_of(users, c.assignee.as_ref()),
         "owner": c.assignee.as_ref().map(|u| u.name.clone()),
         "classification_id": c.classification.as_ref().map(|cl| cl.id),
         "classification": c.classification.as_ref().map(|cl| cl.name.clone()),
@@ -248,7 +207,7 @@ async fn access_levels(s: &AppState, actor: &Actor, cases: &[Case]) -> Result<Ha
 /// List rows of the cases the caller may see (`deny_all` ones are left out).
 async fn list_rows(s: &AppState, actor: &Actor, cases: &[Case]) -> Result<Vec<Value>, IrisError> {
     let levels = access_levels(s, actor, cases).await?;
-    let users = numbers(s, cases.iter().flat_map(case_users)).await?;
+    let users = user_numbers(s, cases.iter().flat_map(case_users)).await?;
     Ok(cases
         .iter()
         .filter_map(|c| {
@@ -275,9 +234,9 @@ fn case_json(c: &Case, users: &HashMap<Uuid, i64>, history: Value) -> Value {
         "severity_id": severity_id(c.severity),
         "state_id": c.state.id,
         "status_id": outcome_id(c.resolution),
-        "owner_id": num(users, c.assignee.as_ref()),
-        "user_id": num(users, c.created_by.as_ref()),
-        "reviewer_id": num(users, c.reviewer.as_ref()),
+        "owner_id": number_of(users, c.assignee.as_ref()),
+        "user_id": number_of(users, c.created_by.as_ref()),
+        "reviewer_id": number_of(users, c.reviewer.as_ref()),
         // No core service changes a case's review status yet: every case is "No review required".
         "review_status_id": 1,
         "open_date": date(c.created_at),
@@ -303,11 +262,11 @@ fn details_json(c: &Case, users: &HashMap<Uuid, i64>, history: Value) -> Value {
         "initial_date": initial_date(c),
         "customer_id": c.customer.as_ref().map(|cu| cu.number),
         "customer_name": c.customer.as_ref().map_or("", |cu| cu.name.as_str()),
-        "open_by_user_id": num(users, c.created_by.as_ref()),
+        "open_by_user_id": number_of(users, c.created_by.as_ref()),
         "open_by_user": c.created_by.as_ref().map(|u| u.login.clone()),
-        "owner_id": num(users, c.assignee.as_ref()),
+        "owner_id": number_of(users, c.assignee.as_ref()),
         "owner": c.assignee.as_ref().map(|u| u.name.clone()),
-        "reviewer_id": num(users, c.reviewer.as_ref()),
+        "reviewer_id": number_of(users, c.reviewer.as_ref()),
         "reviewer": c.reviewer.as_ref().map(|u| u.name.clone()),
         "status_id": status,
         "status_name": outcome_title(status),
@@ -333,7 +292,7 @@ async fn history(s: &AppState, actor: &Actor, number: i64) -> Result<Value, Iris
         .await
         .map_err(case_error)?;
     let entries: Vec<_> = page.items.into_iter().filter(|a| a.object_kind == "case").collect();
-    let users = numbers(s, entries.iter().filter_map(|a| a.actor.as_ref())).await?;
+    let users = user_numbers(s, entries.iter().filter_map(|a| a.actor.as_ref())).await?;
     let mut out = Map::new();
     for a in entries.iter().rev() {
         let action = match (&a.message, &a.field) {
@@ -346,7 +305,7 @@ async fn history(s: &AppState, actor: &Actor, number: i64) -> Result<Value, Iris
             key,
             json!({
                 "user": a.actor.as_ref().map(|u| u.login.clone()),
-                "user_id": num(&users, a.actor.as_ref()),
+                "user_id": number_of(&users, a.actor.as_ref()),
                 "action": action,
             }),
         );
@@ -355,7 +314,7 @@ async fn history(s: &AppState, actor: &Actor, number: i64) -> Result<Value, Iris
 }
 
 async fn case_reply(s: &AppState, actor: &Actor, c: &Case, message: &str) -> IrisResult {
-    let users = numbers(s, case_users(c)).await?;
+    let users = user_numbers(s, case_users(c)).await?;
     let h = history(s, actor, c.number).await?;
     ok(message, case_json(c, &users, h))
 }
@@ -375,6 +334,7 @@ async fn all_cases(s: &AppState, actor: &Actor) -> Result<Vec<Case>, IrisError> 
         )
     })
     .await
+    .map_err(case_error)
 }
 
 async fn list(State(s): State<AppState>, IrisUser(a): IrisUser) -> IrisResult {
@@ -504,7 +464,7 @@ async fn reachable(s: &AppState, actor: &Actor, raw: &str, write: bool) -> Resul
 async fn get_one(State(s): State<AppState>, IrisUser(a): IrisUser, Path(id): Path<String>) -> IrisResult {
     let n = reachable(&s, &a, &id, false).await?;
     let c = s.core.get_case(&a, Key::Seq(n)).await.map_err(case_error)?;
-    let users = numbers(&s, case_users(&c)).await?;
+    let users = user_numbers(&s, case_users(&c)).await?;
     let h = history(&s, &a, n).await?;
     ok("", details_json(&c, &users, h))
 }
@@ -541,7 +501,10 @@ async fn add(State(s): State<AppState>, IrisUser(a): IrisUser, Body(f): Body) ->
         title,
         description: Some(description),
         severity,
-        tags: f.opt_str("case_tags")?.map(|t| split_tags(&t)).unwrap_or_default(),
+        tags: f
+            .opt_str("case_tags")?
+            .map(|t| split_tags(Some(&t)))
+            .unwrap_or_default(),
         assignee: Some(assignee),
         reviewer,
         customer: Some(customer.to_string()),
@@ -601,7 +564,7 @@ async fn update(State(s): State<AppState>, IrisUser(a): IrisUser, Path(id): Path
         }
     }
     if let Some(t) = f.opt_str("case_tags")? {
-        patch.tags = Some(split_tags(&t));
+        patch.tags = Some(split_tags(Some(&t)));
     }
     if let Some(c) = f.opt_object("custom_attributes")? {
         patch.custom = Some(Value::Object(c));
@@ -740,7 +703,7 @@ async fn export(State(s): State<AppState>, req: ReadCase) -> IrisResult {
     let (a, key) = (&req.actor, Key::Seq(req.case));
     let core = &s.core;
     let c = core.get_case(a, key).await.map_err(case_error)?;
-    let users = numbers(&s, case_users(&c)).await?;
+    let users = user_numbers(&s, case_users(&c)).await?;
     let h = history(&s, a, c.number).await?;
     let assets = all_pages(|cursor| {
         core.list_case_assets(
@@ -753,7 +716,8 @@ async fn export(State(s): State<AppState>, req: ReadCase) -> IrisResult {
             },
         )
     })
-    .await?;
+    .await
+    .map_err(case_error)?;
     let iocs = all_pages(|cursor| {
         core.list_case_observables(
             a,
@@ -765,7 +729,8 @@ async fn export(State(s): State<AppState>, req: ReadCase) -> IrisResult {
             },
         )
     })
-    .await?;
+    .await
+    .map_err(case_error)?;
     let timeline = all_pages(|cursor| {
         core.list_timeline(
             a,
@@ -777,7 +742,8 @@ async fn export(State(s): State<AppState>, req: ReadCase) -> IrisResult {
             },
         )
     })
-    .await?;
+    .await
+    .map_err(case_error)?;
     let tasks = all_pages(|cursor| {
         core.list_tasks(
             a,
@@ -789,7 +755,8 @@ async fn export(State(s): State<AppState>, req: ReadCase) -> IrisResult {
             },
         )
     })
-    .await?;
+    .await
+    .map_err(case_error)?;
     let notes = all_pages(|cursor| {
         core.list_notes(
             a,
@@ -801,7 +768,8 @@ async fn export(State(s): State<AppState>, req: ReadCase) -> IrisResult {
             },
         )
     })
-    .await?;
+    .await
+    .map_err(case_error)?;
     let evidences = all_pages(|cursor| {
         core.list_evidence(
             a,
@@ -813,7 +781,8 @@ async fn export(State(s): State<AppState>, req: ReadCase) -> IrisResult {
             },
         )
     })
-    .await?;
+    .await
+    .map_err(case_error)?;
     ok(
         "",
         json!({

@@ -15,9 +15,8 @@ use dossier_core::{
 use serde_json::{Value, json};
 
 use super::{
-    assets::all_pages,
+    common::{all_pages, number_of, user_numbers},
     ctx::{ReadCase, WriteCase, path_id},
-    tasks::{number_of, user_numbers},
     wire::{IrisError, IrisResult, datetime, done, ok},
 };
 use crate::state::AppState;

@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 use tokio::io::AsyncReadExt as _;
 
 use super::{
-    assets::history,
+    common::history,
     ctx::{Fields, IrisUser, Query, ReadCase, WriteCase, check_case, lenient_int, path_id, resolve_cid},
     wire::{IrisError, IrisResult, datetime, done, nf, ok},
 };
@@ -99,7 +99,7 @@ fn file_json(f: &DatastoreFile, added_by: Value, history: Value) -> Value {
 
 /// One file with its adder's IRIS id and its history.
 async fn one_file(s: &AppState, actor: &Actor, case: i64, f: &DatastoreFile) -> Result<Value, IrisError> {
-    let added_by = super::assets::user_id(&s.core, f.created_by.as_ref()).await?;
+    let added_by = super::common::user_id(&s.core, f.created_by.as_ref()).await?;
     let trail = s
         .core
         .datastore_file_activity(actor, Key::Seq(case), f.number, None, 100)

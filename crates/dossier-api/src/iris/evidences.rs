@@ -15,9 +15,8 @@ use dossier_core::{
 use serde_json::{Value, json};
 
 use super::{
-    assets::{all_pages, family_state, history},
+    common::{all_pages, family_state, history, number_of, user_numbers},
     ctx::{Fields, ReadCase, WriteCase, path_id},
-    tasks::{number_of, user_numbers},
     wire::{IrisError, IrisResult, datetime, done, ok, opt_datetime, parse_datetime},
 };
 use crate::state::AppState;

@@ -19,7 +19,7 @@ use dossier_core::{
 use serde_json::{Value, json};
 
 use super::{
-    assets::{FieldMap, all_pages, case_name, family_state, history, joined_tags, split_tags, translate, user_id},
+    common::{FieldMap, all_pages, case_name, family_state, history, joined_tags, split_tags, translate, user_id},
     ctx::{Fields, ReadCase, WriteCase, path_id},
     wire::{IrisError, IrisResult, done, ok},
 };

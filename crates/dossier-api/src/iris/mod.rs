@@ -7,6 +7,7 @@ mod alerts;
 mod assets;
 mod cases;
 mod comments;
+mod common;
 pub mod ctx;
 mod customers;
 mod datastore;

@@ -16,9 +16,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    assets::{all_pages, family_state, history},
+    common::{all_pages, family_state, history, number_of, user_numbers},
     ctx::{IrisUser, ReadCase, WriteCase, path_id},
-    tasks::{number_of, user_numbers},
     wire::{IrisError, IrisResult, datetime, done, ok},
 };
 use crate::state::AppState;

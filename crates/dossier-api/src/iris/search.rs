@@ -35,7 +35,7 @@ fn tlp(t: Tlp) -> (&'static str, &'static str) {
 }
 
 fn case_name(c: &MatchCase) -> String {
-    format!("#{} - {}", c.number, c.title)
+    super::common::case_name(c.number, &c.title)
 }
 
 async fn search(State(s): State<AppState>, IrisUser(a): IrisUser, Body(f): Body) -> IrisResult {

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    assets::{all_pages, family_state, history, split_tags},
+    common::{all_pages, family_state, history, number_of, split_tags, user_numbers},
     ctx::{Body, Fields, IrisUser, ReadCase, WriteCase, path_id},
     wire::{IrisError, IrisResult, datetime, done, ok, opt_datetime},
 };
@@ -39,25 +39,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 const NOT_FOUND: &str = "Invalid task ID for this case";
-
-// --- User numbers, shared by the work-item modules ---
-
-/// The IRIS number of each user in `refs` (absent ones are skipped).
-pub(super) async fn user_numbers<'a>(
-    s: &AppState,
-    refs: impl IntoIterator<Item = &'a UserRef>,
-) -> Result<HashMap<Uuid, i64>, IrisError> {
-    let mut uuids: Vec<Uuid> = refs.into_iter().map(|u| u.id).collect();
-    uuids.sort_unstable();
-    uuids.dedup();
-    Ok(s.core.user_numbers(&uuids).await?)
-}
-
-/// A user's IRIS number, `null` when there is none.
-pub(super) fn number_of(numbers: &HashMap<Uuid, i64>, user: Option<&UserRef>) -> Value {
-    user.and_then(|u| numbers.get(&u.id))
-        .map_or(Value::Null, |n| Value::from(*n))
-}
 
 // --- Tasks ---
 

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    assets::{FieldMap, all_pages, family_state, split_tags, translate, user_id},
+    common::{FieldMap, all_pages, family_state, split_tags, translate, user_id},
     ctx::{Fields, ReadCase, WriteCase, lenient_int, path_id},
     wire::{IrisError, IrisResult, datetime, done, ok, parse_datetime},
 };

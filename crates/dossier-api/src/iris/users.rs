@@ -21,6 +21,7 @@ use dossier_core::{
 use serde_json::{Map, Value, json};
 
 use super::{
+    common::case_name,
     ctx::{Body, Fields, IrisUser, path_id, require_admin},
     server::{PERMISSIONS, permission_list, permissions},
     wire::{IrisError, IrisResult, done, ok},
@@ -65,11 +66,6 @@ const INVALID_USER: &str = "Invalid user ID";
 const INVALID_GROUP: &str = "Invalid group ID";
 
 // ---- Translations ----
-
-/// IRIS's case name: `#<number> - <title>`.
-fn case_name(number: i64, title: &str) -> String {
-    format!("#{number} - {title}")
-}
 
 /// `[{name, value}]` of an access level (IRIS's `access_level_list`).
 fn level_list(l: AccessLevel) -> Value {
