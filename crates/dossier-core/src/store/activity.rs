@@ -185,6 +185,6 @@ pub(crate) async fn list<'a, 'c: 'a>(
     if let Some(b) = before_id {
         q.push(" AND a.id < ").bind(b);
     }
-    q.push(" ORDER BY a.id DESC LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY a.id DESC").limit(i64::from(limit) + 1);
     q.fetch_all(ex).await
 }

@@ -374,7 +374,7 @@ pub(crate) async fn list<'a, 'c: 'a>(
         push_keyset(&mut q, SORT, after, true);
     }
     push_order(&mut q, SORT, true);
-    q.push(" LIMIT ").bind(i64::from(limit) + 1);
+    q.limit(i64::from(limit) + 1);
     q.fetch_all(ex).await
 }
 
@@ -761,28 +761,24 @@ pub(crate) async fn related<'a, 'c: 'a>(
     limit: i64,
 ) -> Result<(Vec<i64>, Vec<i64>)> {
     let mut ex = ex.into();
-    let by_obs: Vec<(i64,)> = Sql::new(
+    let mut q = Sql::new(
         "SELECT DISTINCT a.seq FROM alert_observables mine \
          JOIN alert_observables other ON other.observable_id = mine.observable_id AND other.alert_id <> mine.alert_id \
          JOIN alerts a ON a.id = other.alert_id \
-         WHERE mine.alert_id = $1 AND a.workspace_id = $2 AND a.deleted_at IS NULL ORDER BY a.seq LIMIT $3",
+         WHERE mine.alert_id = $1 AND a.workspace_id = $2 AND a.deleted_at IS NULL ORDER BY a.seq",
     )
     .arg(alert_id)
-    .arg(ws)
-    .arg(limit)
-    .fetch_all(ex.reborrow())
-    .await?;
-    let by_asset: Vec<(i64,)> = Sql::new(
+    .arg(ws);
+    let by_obs: Vec<(i64,)> = q.limit(limit).fetch_all(ex.reborrow()).await?;
+    let mut q = Sql::new(
         "SELECT DISTINCT a.seq FROM alert_assets mine \
          JOIN alert_assets other ON other.asset_id = mine.asset_id AND other.alert_id <> mine.alert_id \
          JOIN alerts a ON a.id = other.alert_id \
-         WHERE mine.alert_id = $1 AND a.workspace_id = $2 AND a.deleted_at IS NULL ORDER BY a.seq LIMIT $3",
+         WHERE mine.alert_id = $1 AND a.workspace_id = $2 AND a.deleted_at IS NULL ORDER BY a.seq",
     )
     .arg(alert_id)
-    .arg(ws)
-    .arg(limit)
-    .fetch_all(ex)
-    .await?;
+    .arg(ws);
+    let by_asset: Vec<(i64,)> = q.limit(limit).fetch_all(ex).await?;
     Ok((
         by_obs.into_iter().map(|(s,)| s).collect(),
         by_asset.into_iter().map(|(s,)| s).collect(),
@@ -913,7 +909,7 @@ pub(crate) fn query_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, 
     } else {
         " ORDER BY a.seq DESC"
     });
-    q.push(" LIMIT ").bind(limit).push(" OFFSET ").bind(offset);
+    q.limit(limit).offset(offset);
     q
 }
 

@@ -396,7 +396,7 @@ pub(crate) fn list_sql(ws: i64, case_id: i64, f: &ListFilter, after: Option<i64>
     } else {
         " ORDER BY l.seq ASC"
     });
-    q.push(" LIMIT ").bind(i64::from(limit) + 1);
+    q.limit(i64::from(limit) + 1);
     q
 }
 
@@ -479,7 +479,7 @@ pub(crate) fn identity_list_sql(backend: Backend, ws: i64, f: &IdentityFilter, b
     if let Some(b) = before {
         q.push(" AND a.id < ").bind(b);
     }
-    q.push(" ORDER BY a.id DESC LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY a.id DESC").limit(i64::from(limit) + 1);
     q
 }
 
@@ -527,7 +527,7 @@ pub(crate) fn identity_cases_sql(ws: i64, asset_id: i64, before: Option<i64>, li
     if let Some(b) = before {
         q.push(" AND l.id < ").bind(b);
     }
-    q.push(" ORDER BY l.id DESC LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY l.id DESC").limit(i64::from(limit) + 1);
     q
 }
 

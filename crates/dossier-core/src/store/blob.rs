@@ -89,13 +89,11 @@ pub(crate) async fn delete_file_of_evidence(tx: &mut Tx<'_>, file_id: i64, evide
 
 /// Deletes up to `batch` blob rows that no file row references; returns their SHA-256s.
 pub(crate) async fn delete_unreferenced(tx: &mut Tx<'_>, batch: i64) -> Result<Vec<Vec<u8>>> {
-    let rows: Vec<(Vec<u8>,)> = Sql::new(
+    let mut q = Sql::new(
         "DELETE FROM blobs WHERE id IN (SELECT b.id FROM blobs b \
-         WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_id = b.id) LIMIT $1) RETURNING sha",
-    )
-    .arg(batch)
-    .fetch_all(tx)
-    .await?;
+         WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_id = b.id)",
+    );
+    let rows: Vec<(Vec<u8>,)> = q.limit(batch).push(") RETURNING sha").fetch_all(tx).await?;
     Ok(rows.into_iter().map(|(s,)| s).collect())
 }
 

@@ -379,7 +379,7 @@ pub(crate) async fn list<'a, 'c: 'a>(
         push_keyset(&mut q, cols, after, descending);
     }
     push_order(&mut q, cols, descending);
-    q.push(" LIMIT ").bind(i64::from(limit) + 1);
+    q.limit(i64::from(limit) + 1);
     q.fetch_all(ex).await
 }
 

@@ -109,7 +109,7 @@ pub(crate) async fn list<'a, 'c: 'a>(
     if let Some(a) = after_id {
         q.push(" AND m.id > ").bind(a);
     }
-    q.push(" ORDER BY m.id LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY m.id").limit(i64::from(limit) + 1);
     q.fetch_all(ex).await
 }
 

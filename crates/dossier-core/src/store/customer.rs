@@ -206,7 +206,7 @@ pub(crate) async fn list<'a, 'c: 'a>(
     if let Some(a) = after {
         q.push(" AND c.seq > ").bind(a);
     }
-    q.push(" ORDER BY c.seq ASC LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY c.seq ASC").limit(i64::from(limit) + 1);
     q.fetch_all(ex).await
 }
 

@@ -213,6 +213,6 @@ pub(crate) async fn list<'a, 'c: 'a>(
     if let Some(b) = before {
         q.push(" AND e.seq < ").bind(b);
     }
-    q.push(" ORDER BY e.seq DESC LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY e.seq DESC").limit(i64::from(limit) + 1);
     q.fetch_all(ex).await
 }

@@ -170,7 +170,10 @@ impl Db {
                     .map_err(|_| Error::Unavailable(format!("cannot connect to PostgreSQL at {place}: timed out")))?
                     .map_err(|e| Error::Unavailable(format!("cannot connect to PostgreSQL at {place}: {e}")))?;
                 let _ = probe.close().await;
+                // No test round trip on every acquire (it doubled the statements of a
+                // request); a broken connection is dropped by sqlx when a statement fails on it.
                 let pool = PgPoolOptions::new()
+                    .test_before_acquire(false)
                     .max_connections(opts.max_connections.max(2))
                     .min_connections(1)
                     .acquire_timeout(opts.acquire_timeout)
@@ -306,14 +309,19 @@ async fn open_sqlite(path: &Path, opts: &DbOptions) -> Result<Db> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         .pragma("cache_size", "-16000")
-        .pragma("temp_store", "memory");
+        .pragma("temp_store", "memory")
+        // A page of rows crosses from the worker thread without it stopping half-way.
+        .row_buffer_size(256);
     let mut writer = SqliteConnection::connect_with(&base.clone().create_if_missing(true))
         .await
         .map_err(|e| Error::Unavailable(format!("cannot open SQLite database {}: {e}", path.display())))?;
     sqlx::raw_sql("PRAGMA wal_autocheckpoint = 4000")
         .execute(&mut writer)
         .await?;
+    // No ping before each acquire: on SQLite it is one more hop to the connection's worker
+    // thread per statement, and a local file connection does not go stale.
     let read = SqlitePoolOptions::new()
+        .test_before_acquire(false)
         .max_connections(opts.max_connections.clamp(2, 16))
         .min_connections(1)
         .acquire_timeout(opts.acquire_timeout)

@@ -188,7 +188,7 @@ pub(crate) fn list_dirs_sql(case_id: i64, after: Option<i64>, limit: u32) -> Sql
             .bind(a)
             .push(")");
     }
-    q.push(" ORDER BY d.name, d.id LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY d.name, d.id").limit(i64::from(limit) + 1);
     q
 }
 
@@ -357,7 +357,7 @@ fn list_query(backend: Backend, ws: i64, f: &ListFilter, after: Option<i64>, lim
     if let Some(a) = after {
         q.push(" AND n.seq > ").bind(a);
     }
-    q.push(" ORDER BY n.seq LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY n.seq").limit(i64::from(limit) + 1);
     q
 }
 
@@ -447,7 +447,7 @@ pub(crate) async fn revisions<'a, 'c: 'a>(
     if let Some(b) = before {
         q.push(" AND r.revision < ").bind(b);
     }
-    q.push(" ORDER BY r.revision DESC LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY r.revision DESC").limit(i64::from(limit) + 1);
     q.fetch_all(ex).await
 }
 

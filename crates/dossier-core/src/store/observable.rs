@@ -188,7 +188,7 @@ pub(crate) fn identity_list_sql(backend: Backend, ws: i64, f: &IdentityFilter, b
     if let Some(b) = before {
         q.push(" AND o.id < ").bind(b);
     }
-    q.push(" ORDER BY o.id DESC LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY o.id DESC").limit(i64::from(limit) + 1);
     q
 }
 
@@ -233,7 +233,7 @@ pub(crate) fn identity_cases_sql(ws: i64, observable_id: i64, before: Option<i64
     if let Some(b) = before {
         q.push(" AND l.id < ").bind(b);
     }
-    q.push(" ORDER BY l.id DESC LIMIT ").bind(i64::from(limit) + 1);
+    q.push(" ORDER BY l.id DESC").limit(i64::from(limit) + 1);
     q
 }
 
@@ -262,17 +262,18 @@ fn related_sql(ws: i64, case_id: i64, limit: u32) -> Sql {
     // Counted from the case's own observables first (CROSS JOIN keeps that order on SQLite), so
     // the work grows with the links of the values the case holds, not with the workspace's
     // cases.
-    Sql::new(
+    let mut q = Sql::new(
         "SELECT c.id, c.uuid, c.seq, c.title, c.status, r.shared_count FROM \
          (SELECT other.case_id, COUNT(*) AS shared_count FROM case_observables mine \
           JOIN case_observables other ON other.observable_id = mine.observable_id \
           WHERE mine.case_id = $1 AND mine.workspace_id = $2 AND other.case_id <> $1 GROUP BY other.case_id) r \
          CROSS JOIN cases c WHERE c.id = r.case_id AND c.workspace_id = $2 AND c.deleted_at IS NULL \
-         ORDER BY r.shared_count DESC, c.seq DESC LIMIT $3",
+         ORDER BY r.shared_count DESC, c.seq DESC",
     )
     .arg(case_id)
-    .arg(ws)
-    .arg(i64::from(limit))
+    .arg(ws);
+    q.limit(i64::from(limit));
+    q
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -600,7 +601,7 @@ pub(crate) fn link_list_sql(
     q.push(" ORDER BY ")
         .push(link.order_col())
         .push(if descending { " DESC" } else { " ASC" });
-    q.push(" LIMIT ").bind(i64::from(limit) + 1);
+    q.limit(i64::from(limit) + 1);
     q
 }
 

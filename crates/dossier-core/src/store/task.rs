@@ -349,7 +349,7 @@ fn list_query(
         super::case::push_keyset(&mut q, cols, after, descending);
     }
     super::case::push_order(&mut q, cols, descending);
-    q.push(" LIMIT ").bind(i64::from(limit) + 1);
+    q.limit(i64::from(limit) + 1);
     q
 }
 

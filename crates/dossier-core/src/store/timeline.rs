@@ -390,7 +390,7 @@ fn list_query(backend: Backend, ws: i64, f: &ListFilter, descending: bool, after
         super::case::push_keyset(&mut q, SORT, after, descending);
     }
     super::case::push_order(&mut q, SORT, descending);
-    q.push(" LIMIT ").bind(i64::from(limit) + 1);
+    q.limit(i64::from(limit) + 1);
     q
 }
 
