@@ -1,6 +1,15 @@
 //! Authentication: API keys and session tokens (looked up by SHA-256, no argon2 per request),
 //! password logins (argon2id, rate limited per account and address), bootstrap.
 
+use std::{
+    collections::HashMap,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
 use uuid::Uuid;
 
 use crate::{
@@ -50,6 +59,49 @@ pub(crate) const DEFAULT_WORKSPACE: &str = "Default";
 
 /// Last-used times are written at most this often (µs).
 const TOUCH_EVERY_US: i64 = 60_000_000;
+
+/// How long a resolved credential is trusted without asking the database again. A change this
+/// process makes (revoke, logout, user disabled or deleted, membership changed) applies at
+/// once; one made elsewhere (another replica, the CLI) within this time.
+const KEY_CACHE_TTL: Duration = Duration::from_secs(2);
+/// Entries kept at most; the cache starts over when full.
+const KEY_CACHE_MAX: usize = 4096;
+
+/// Recently resolved credentials by digest, so a busy client's key is not looked up on every
+/// request (the lookup was a third of a case read's statements).
+#[derive(Default)]
+pub(crate) struct KeyCache {
+    /// Bumped by every change that can withdraw or alter a credential; older entries are void.
+    epoch: AtomicU64,
+    entries: Mutex<HashMap<Vec<u8>, (store::credential::AuthRow, Instant, u64)>>,
+}
+
+impl KeyCache {
+    fn get(&self, sha: &[u8]) -> Option<store::credential::AuthRow> {
+        let epoch = self.epoch.load(Ordering::Acquire);
+        let map = self.entries.lock().ok()?;
+        let (row, at, e) = map.get(sha)?;
+        (*e == epoch && at.elapsed() < KEY_CACHE_TTL).then(|| row.clone())
+    }
+
+    /// Keeps `row`, read when the epoch was `epoch` (so a change committed meanwhile voids it).
+    fn put(&self, row: store::credential::AuthRow, epoch: u64) {
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= KEY_CACHE_MAX {
+                map.clear();
+            }
+            map.insert(row.secret_sha.clone(), (row, Instant::now(), epoch));
+        }
+    }
+
+    /// Voids every entry; called after a committed change to credentials, users or memberships.
+    pub(crate) fn invalidate(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut map) = self.entries.lock() {
+            map.clear();
+        }
+    }
+}
 
 impl Core {
     /// On an empty database: creates workspace "Default", user `admin` (server administrator)
@@ -138,9 +190,17 @@ impl Core {
     /// user's default workspace.
     pub async fn authenticate(&self, presented: &str, workspace: Option<Uuid>, via: Via) -> Result<Actor> {
         let sha = secret::digest(presented);
-        let row = store::credential::resolve(&self.db, &sha)
-            .await?
-            .ok_or(Error::Unauthenticated)?;
+        let mut row = match self.keys.get(&sha) {
+            Some(row) => row,
+            None => {
+                let epoch = self.keys.epoch.load(Ordering::Acquire);
+                let row = store::credential::resolve(&self.db, &sha)
+                    .await?
+                    .ok_or(Error::Unauthenticated)?;
+                self.keys.put(row.clone(), epoch);
+                row
+            }
+        };
         if !secret::ct_eq(&row.secret_sha, &sha) {
             return Err(Error::Unauthenticated);
         }
@@ -149,6 +209,9 @@ impl Core {
             return Err(Error::Unauthenticated);
         }
         if row.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY_US) {
+            // The cached copy learns the new time too, so the next requests do not touch again.
+            row.last_used_at = Some(now);
+            self.keys.put(row.clone(), self.keys.epoch.load(Ordering::Acquire));
             let db = self.db.clone();
             let id = row.credential_id;
             tokio::spawn(async move {
@@ -295,7 +358,9 @@ impl Core {
                 let sha = sha.clone();
                 Box::pin(async move { store::credential::revoke_by_sha(tx, &sha, now).await })
             })
-            .await
+            .await?;
+        self.keys.invalidate();
+        Ok(())
     }
 
     /// A new API key for the caller (or, for an admin, another user given by id).
@@ -415,7 +480,9 @@ impl Core {
                     store::activity::record(tx, &audit, now, &[Entry::new("api_key", id, uuid, "revoke")]).await
                 })
             })
-            .await
+            .await?;
+        self.keys.invalidate();
+        Ok(())
     }
 }
 

@@ -103,6 +103,7 @@ pub struct Core {
     db: store::Db,
     cfg: CoreConfig,
     cache: dialect::Cache,
+    keys: auth::KeyCache,
 }
 
 impl Core {
@@ -112,6 +113,7 @@ impl Core {
             db: store::Db::open(db).await?,
             cfg,
             cache: dialect::Cache::default(),
+            keys: auth::KeyCache::default(),
         })
     }
 

@@ -262,6 +262,7 @@ impl Core {
                 })
             })
             .await?;
+        self.keys.invalidate();
         self.list_members(actor, ws).await
     }
 
@@ -292,7 +293,9 @@ impl Core {
                     store::activity::record(tx, &audit, now, &[Entry::new("membership", user_id, uuid, "delete")]).await
                 })
             })
-            .await
+            .await?;
+        self.keys.invalidate();
+        Ok(())
     }
 
     /// Creates a user and makes them a member of the caller's workspace (workspace admins).
@@ -440,7 +443,8 @@ impl Core {
         });
         let audit = Audit::of(actor);
         let (uid, uuid) = (u.id, u.uuid);
-        self.db
+        let user = self
+            .db
             .write(move |tx| {
                 let changes = Arc::clone(&changes);
                 let audit = audit.clone();
@@ -479,7 +483,9 @@ impl Core {
             .map_err(|e| match e {
                 Error::Conflict(_) => Error::field("email", "taken", "that email is taken"),
                 other => other,
-            })
+            })?;
+        self.keys.invalidate();
+        Ok(user)
     }
 
     /// The actor for operator commands (`dossier user …` on the server's console): the first
@@ -619,7 +625,9 @@ impl Core {
                     .await
                 })
             })
-            .await
+            .await?;
+        self.keys.invalidate();
+        Ok(())
     }
 }
 
