@@ -97,10 +97,7 @@ impl Core {
     /// characters or more, or whole words.
     pub async fn search(&self, actor: &Actor, query: SearchQuery) -> Result<Page<SearchHit>> {
         let limit = paging::limit(query.limit)?;
-        let after = paging::decode(query.cursor.as_deref(), 2)?.and_then(|v| match v.as_slice() {
-            [t, id] => Some((*t, *id)),
-            _ => None,
-        });
+        let before = paging::decode(query.cursor.as_deref(), 1)?.and_then(|v| v.first().copied());
         let q = query.q.trim();
         let mut p = Problems::new();
         p.text("q", q, 1, MAX_QUERY);
@@ -121,11 +118,11 @@ impl Core {
             actor.workspace_id.0,
             q,
             &kinds,
-            after,
+            before,
             limit,
         )
         .await?;
-        let next_cursor = paging::next(&mut rows, limit, |r| [r.updated_at, r.doc_id].to_vec());
+        let next_cursor = paging::next(&mut rows, limit, |r| vec![r.doc_id]);
         Ok(Page {
             items: rows.into_iter().filter_map(|r| hit(r, q)).collect(),
             next_cursor,

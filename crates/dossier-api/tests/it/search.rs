@@ -235,7 +235,7 @@ async fn bad_queries_are_refused(b: Backend) {
         ("q=x&limit=0", "limit"),
         ("q=x&limit=201", "limit"),
         ("q=x&cursor=abc", "cursor"),
-        ("q=x&cursor=1", "cursor"),
+        ("q=x&cursor=1.2", "cursor"),
         ("q=x&sort=new", "sort"),
         ("q=a%00b", "q"),
     ] {

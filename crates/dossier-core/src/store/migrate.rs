@@ -27,6 +27,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_observables"),
     migration!(4, "0004_customers"),
     migration!(5, "0005_dedup_index"),
+    migration!(6, "0006_search_order"),
 ];
 
 pub(crate) fn latest_version() -> i64 {

@@ -63,7 +63,10 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<()>
             Sql::new(
                 "INSERT INTO search_docs (workspace_id, kind, object_id, case_id, title, body, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, object_id) DO UPDATE SET \
-                 case_id = excluded.case_id, title = excluded.title, body = excluded.body, updated_at = excluded.updated_at",
+                 id = nextval(pg_get_serial_sequence('search_docs', 'id')), case_id = excluded.case_id, \
+                 title = excluded.title, body = excluded.body, updated_at = excluded.updated_at \
+                 WHERE search_docs.title <> excluded.title OR search_docs.body <> excluded.body \
+                 OR search_docs.case_id IS DISTINCT FROM excluded.case_id",
             )
             .arg(d.ws)
             .arg(d.kind)
@@ -76,51 +79,48 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<()>
             .await?;
         }
         Backend::Sqlite => {
-            let old: Option<(i64, String, String)> =
-                Sql::new("SELECT id, title, body FROM search_docs WHERE kind = $1 AND object_id = $2")
+            let old: Option<(i64, String, String, Option<i64>)> =
+                Sql::new("SELECT id, title, body, case_id FROM search_docs WHERE kind = $1 AND object_id = $2")
                     .arg(d.kind)
                     .arg(d.object_id)
                     .fetch_optional(&mut *tx)
                     .await?;
             let id = match old {
-                Some((id, title, body)) => {
-                    if title == d.title && body == d.body {
+                Some((id, title, body, case_id)) => {
+                    if title == d.title && body == d.body && case_id == d.case_id {
                         return Ok(());
                     }
                     fts_delete(tx, id, &title, &body).await?;
-                    Sql::new(
-                        "UPDATE search_docs SET case_id = $2, title = $3, body = $4, updated_at = $5 WHERE id = $1",
-                    )
-                    .arg(id)
-                    .arg(d.case_id)
-                    .arg(d.title)
-                    .arg(d.body)
-                    .arg(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    id
+                    Sql::new("DELETE FROM search_docs WHERE id = $1")
+                        .arg(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    insert_one(tx, d, now).await?
                 }
-                None => {
-                    let (id,): (i64,) = Sql::new(
-                        "INSERT INTO search_docs (workspace_id, kind, object_id, case_id, title, body, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                    )
-                    .arg(d.ws)
-                    .arg(d.kind)
-                    .arg(d.object_id)
-                    .arg(d.case_id)
-                    .arg(d.title)
-                    .arg(d.body)
-                    .arg(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    id
-                }
+                None => insert_one(tx, d, now).await?,
             };
             fts_insert(tx, id, d.title, d.body).await?;
         }
     }
     Ok(())
+}
+
+/// Inserts a document row (SQLite) under a new id, above every other: search orders by id.
+async fn insert_one(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<i64> {
+    let (id,): (i64,) = Sql::new(
+        "INSERT INTO search_docs (workspace_id, kind, object_id, case_id, title, body, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .arg(d.ws)
+    .arg(d.kind)
+    .arg(d.object_id)
+    .arg(d.case_id)
+    .arg(d.title)
+    .arg(d.body)
+    .arg(now)
+    .fetch_one(tx)
+    .await?;
+    Ok(id)
 }
 
 /// Inserts documents for new objects in bulk.
@@ -265,8 +265,9 @@ pub(crate) fn push_contains(
 /// plain case-insensitive `LIKE`, and whole words through their word index; a document matching
 /// either way is a hit.
 pub(crate) trait TextMatch: Sync {
-    /// Appends ` AND (<d matches text>)`.
-    fn push_match(&self, q: &mut Sql, text: &str);
+    /// Appends a query of the ids (column `id`) of workspace `ws`'s documents in `[lo, hi)`
+    /// that match `text`.
+    fn push_candidates(&self, q: &mut Sql, ws: i64, text: &str, lo: i64, hi: i64);
 }
 
 /// SQLite: FTS5 `search_docs_tri` (trigram) and `search_docs_fts` (unicode61 words).
@@ -301,36 +302,78 @@ fn fts_words(text: &str) -> Option<String> {
 }
 
 impl TextMatch for SqliteFts {
-    fn push_match(&self, q: &mut Sql, text: &str) {
+    fn push_candidates(&self, q: &mut Sql, ws: i64, text: &str, lo: i64, hi: i64) {
         let text = text.trim();
-        q.push(" AND (");
+        let words = fts_words(text);
         if text.chars().count() >= 3 {
+            // Both indexes, within the range; the workspace is checked on the joined row.
             let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-            q.push("d.id IN (SELECT rowid FROM search_docs_tri WHERE search_docs_tri MATCH ")
-                .bind(phrase)
-                .push(")");
-        } else {
-            q.push("(d.title || ' ' || d.body) LIKE ")
-                .bind(like_pattern(text))
-                .push(" ESCAPE '\\'");
+            Self::push_fts(q, "search_docs_tri", phrase, lo, hi);
+            if let Some(words) = words {
+                q.push(" UNION ");
+                Self::push_fts(q, "search_docs_fts", words, lo, hi);
+            }
+            return;
         }
-        if let Some(words) = fts_words(text) {
-            q.push(" OR d.id IN (SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ")
-                .bind(words)
-                .push(")");
+        // Too short for trigrams: every document of the range is tested.
+        q.push("SELECT d.id FROM search_docs d WHERE d.id >= ")
+            .bind(lo)
+            .push(" AND d.id < ")
+            .bind(hi)
+            .push(" AND +d.workspace_id = ")
+            .bind(ws)
+            .push(" AND ((d.title || ' ' || d.body) LIKE ")
+            .bind(like_pattern(text))
+            .push(" ESCAPE '\\'");
+        if let Some(words) = words {
+            q.push(" OR d.id IN (");
+            Self::push_fts(q, "search_docs_fts", words, lo, hi);
+            q.push(")");
         }
         q.push(")");
     }
 }
 
-impl TextMatch for PgTextSearch {
-    fn push_match(&self, q: &mut Sql, text: &str) {
+impl SqliteFts {
+    /// `SELECT rowid AS id FROM <table> WHERE <table> MATCH … AND rowid in [lo, hi)`: FTS5
+    /// seeks to the range in its doclists.
+    fn push_fts(q: &mut Sql, table: &'static str, expr: String, lo: i64, hi: i64) {
+        q.push("SELECT rowid AS id FROM ")
+            .push(table)
+            .push(" WHERE ")
+            .push(table)
+            .push(" MATCH ")
+            .bind(expr)
+            .push(" AND rowid >= ")
+            .bind(lo)
+            .push(" AND rowid < ")
+            .bind(hi);
+    }
+}
+
+impl PgTextSearch {
+    /// Appends ` AND (<d matches text>)`.
+    fn push_match(q: &mut Sql, text: &str) {
         let text = text.trim();
         q.push(" AND ((d.title || ' ' || d.body) ILIKE ")
             .bind(like_pattern(text))
             .push(" ESCAPE '\\' OR to_tsvector('simple', d.title || ' ' || d.body) @@ plainto_tsquery('simple', ")
             .bind(text)
             .push("))");
+    }
+}
+
+impl TextMatch for PgTextSearch {
+    fn push_candidates(&self, q: &mut Sql, ws: i64, text: &str, lo: i64, hi: i64) {
+        // A narrow range is walked by primary key with the text test on each row; the open
+        // one goes through the trigram and word indexes (BitmapOr).
+        q.push("SELECT d.id FROM search_docs d WHERE d.id >= ")
+            .bind(lo)
+            .push(" AND d.id < ")
+            .bind(hi)
+            .push(" AND d.workspace_id = ")
+            .bind(ws);
+        Self::push_match(q, text);
     }
 }
 
@@ -352,45 +395,75 @@ pub(crate) struct HitRow {
     pub case_title: Option<String>,
 }
 
-/// Documents of workspace `ws` matching `text`, newest first (`updated_at`, `id`), after the
-/// keyset `after`, at most `limit + 1`. Each kind is joined to its own table in the same
-/// workspace, so a document whose object is gone (deleted concurrently) is no hit:
-/// `case` → cases, `alert` → alerts, `observable` → observables (the workspace-wide identity),
-/// `note` → notes; `search_docs.case_id` names the case a hit belongs to.
+/// Id ranges searched in turn, newest first, before the rest of the index: a common word
+/// fills a page from the first range without the database ranking every match, a rare one
+/// costs a few cheap empty ranges before the unbounded search finds its few matches.
+const WINDOWS: [i64; 2] = [8_192, 131_072];
+
+/// Documents of workspace `ws` matching `text`, the most recently written first (a document
+/// gets a new id each time its text changes, so id order is write order), with ids below
+/// `before`, at most `limit + 1`. Each kind is joined to its own table in the same workspace,
+/// so a document whose object is gone (deleted concurrently) is no hit: `case` → cases,
+/// `alert` → alerts, `observable` → observables (the workspace-wide identity), `note` → notes;
+/// `search_docs.case_id` names the case a hit belongs to.
 pub(crate) async fn search<'a, 'c: 'a>(
     ex: impl Into<super::Ex<'a, 'c>>,
     backend: Backend,
     ws: i64,
     text: &str,
     kinds: &[&'static str],
-    after: Option<(i64, i64)>,
+    before: Option<i64>,
     limit: u32,
 ) -> Result<Vec<HitRow>> {
-    let mut q = Sql::new("");
-    q.one_off();
-    if backend == Backend::Postgres {
-        // Find the matches through the text indexes first, then order them: walking the
-        // (workspace, updated_at) index and testing every document is fast when matches are
-        // common but scans the whole workspace when they are rare, the usual case for an IOC.
-        q.push("WITH m AS MATERIALIZED (SELECT d.id FROM search_docs d WHERE d.workspace_id = ")
-            .bind(ws)
-            .push(" AND d.kind IN ")
-            .bind_list(kinds.iter().copied());
-        text_match(backend).push_match(&mut q, text);
-        q.push(") ");
+    let mut ex = ex.into();
+    let want = i64::from(limit) + 1;
+    let mut hi = match before {
+        Some(id) => id,
+        None => {
+            let (max,): (Option<i64>,) = Sql::new("SELECT MAX(id) FROM search_docs")
+                .fetch_one(ex.reborrow())
+                .await?;
+            max.unwrap_or(0) + 1
+        }
+    };
+    let mut hits: Vec<HitRow> = Vec::new();
+    for window in WINDOWS.iter().copied().map(Some).chain([None]) {
+        let lo = window.map_or(0, |w| hi.saturating_sub(w).max(0));
+        let n = want - hits.len() as i64;
+        let q = search_sql(backend, ws, text, kinds, lo, hi, n);
+        hits.extend(q.fetch_all::<HitRow>(ex.reborrow()).await?);
+        if hits.len() as i64 >= want || lo == 0 {
+            break;
+        }
+        hi = lo;
     }
+    Ok(hits)
+}
+
+/// One range `[lo, hi)` of the search: matches found through the text indexes within the
+/// range, then ordered (at most the range's matches are sorted, never the whole index).
+pub(crate) fn search_sql(
+    backend: Backend,
+    ws: i64,
+    text: &str,
+    kinds: &[&'static str],
+    lo: i64,
+    hi: i64,
+    n: i64,
+) -> Sql {
+    let mut q = Sql::new("");
+    // The range decides the plan (narrow: walk it; open: the text indexes first).
+    q.one_off();
+    q.push("WITH m AS MATERIALIZED (");
+    text_match(backend).push_candidates(&mut q, ws, text, lo, hi);
     q.push(
-        "SELECT d.id AS doc_id, d.kind, d.updated_at, d.title, substr(d.body, 1, 20000) AS body, COALESCE(c.uuid, a.uuid, ob.uuid, n.uuid) AS object_uuid, \
+        ") SELECT d.id AS doc_id, d.kind, d.updated_at, d.title, substr(d.body, 1, 20000) AS body, \
+         COALESCE(c.uuid, a.uuid, ob.uuid, n.uuid) AS object_uuid, \
          COALESCE(c.seq, a.seq, n.seq) AS object_seq, \
          COALESCE(c.title, a.title, ob.value, n.title) AS object_title, \
          pc.uuid AS case_uuid, pc.seq AS case_seq, pc.title AS case_title \
-         FROM search_docs d ",
-    );
-    if backend == Backend::Postgres {
-        q.push("JOIN m ON m.id = d.id ");
-    }
-    q.push(
-        "LEFT JOIN cases c ON d.kind = 'case' AND c.id = d.object_id AND c.workspace_id = d.workspace_id \
+         FROM m JOIN search_docs d ON d.id = m.id \
+         LEFT JOIN cases c ON d.kind = 'case' AND c.id = d.object_id AND c.workspace_id = d.workspace_id \
            AND c.deleted_at IS NULL \
          LEFT JOIN alerts a ON d.kind = 'alert' AND a.id = d.object_id AND a.workspace_id = d.workspace_id \
            AND a.deleted_at IS NULL \
@@ -403,22 +476,9 @@ pub(crate) async fn search<'a, 'c: 'a>(
     );
     q.bind(ws);
     q.push(" AND d.kind IN ").bind_list(kinds.iter().copied());
-    if backend == Backend::Sqlite {
-        text_match(backend).push_match(&mut q, text);
-    }
-    q.push(" AND COALESCE(c.id, a.id, ob.id, n.id) IS NOT NULL");
-    if let Some((t, id)) = after {
-        q.push(" AND (d.updated_at < ")
-            .bind(t)
-            .push(" OR (d.updated_at = ")
-            .bind(t)
-            .push(" AND d.id < ")
-            .bind(id)
-            .push("))");
-    }
-    q.push(" ORDER BY d.updated_at DESC, d.id DESC LIMIT ")
-        .bind(i64::from(limit) + 1);
-    q.fetch_all(ex).await
+    q.push(" AND COALESCE(c.id, a.id, ob.id, n.id) IS NOT NULL ORDER BY d.id DESC")
+        .limit(n);
+    q
 }
 
 /// A LIKE pattern in which `%` is the only wildcard (`_` and `\` are literal, escaped for
@@ -484,7 +544,7 @@ pub(crate) async fn observables_like<'a, 'c: 'a>(
     q.one_off();
     q.bind(ws);
     push_like(&mut q, backend, "o.value", pattern);
-    q.push(" ORDER BY c.seq, l.seq LIMIT ").bind(limit);
+    q.push(" ORDER BY c.seq, l.seq").limit(limit);
     q.fetch_all(ex).await
 }
 
@@ -515,7 +575,7 @@ pub(crate) async fn notes_like<'a, 'c: 'a>(
     q.one_off();
     q.bind(ws);
     push_like(&mut q, backend, "n.content", pattern);
-    q.push(" ORDER BY c.seq, n.seq LIMIT ").bind(limit);
+    q.push(" ORDER BY c.seq, n.seq").limit(limit);
     q.fetch_all(ex).await
 }
 
@@ -536,7 +596,7 @@ pub(crate) async fn comments_like<'a, 'c: 'a>(
     q.one_off();
     q.bind(ws);
     push_like(&mut q, backend, "m.content", pattern);
-    q.push(" ORDER BY c.seq, m.seq LIMIT ").bind(limit);
+    q.push(" ORDER BY c.seq, m.seq").limit(limit);
     q.fetch_all(ex).await
 }
 

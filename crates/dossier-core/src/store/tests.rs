@@ -415,6 +415,38 @@ async fn explain_lists(db: &Db) {
             );
         }
     }
+    // Search: a range of ids is matched through the text indexes (or walked by primary key
+    // on PostgreSQL), never the whole table; only the range's matches are sorted.
+    let kinds = ["alert", "case", "note", "observable"];
+    for (lo, what) in [(90_000, "search, newest range"), (0, "search, open range")] {
+        let sql = super::search::search_sql(b, 1, "host-42.corp", &kinds, lo, 100_001, 51);
+        let lines = plan(db, &sql).await;
+        let joined = lines.join("\n");
+        match b {
+            Backend::Sqlite => {
+                assert!(
+                    joined.contains("search_docs_tri VIRTUAL TABLE INDEX"),
+                    "{what}: uses FTS5:\n{joined}"
+                );
+                assert!(
+                    !lines.iter().any(|l| l.starts_with("SCAN d") && !l.contains("USING")),
+                    "{what}: scans search_docs:\n{joined}"
+                );
+            }
+            Backend::Postgres => {
+                assert!(
+                    !joined.contains("Seq Scan on search_docs"),
+                    "{what}: scans search_docs:\n{joined}"
+                );
+                let index = if lo == 0 {
+                    "pgx_search_docs_trgm"
+                } else {
+                    "search_docs_pkey"
+                };
+                assert!(joined.contains(index), "{what}: goes through {index}:\n{joined}");
+            }
+        }
+    }
     for after in [false, true] {
         let sql = alert::list_sql(b, &alert::ListFilter::default(), after);
         assert_indexed(b, "a", &format!("alert list after={after}"), &plan(db, &sql).await);
@@ -471,5 +503,81 @@ async fn list_queries_use_indexes_on_postgres() {
     .await
     .expect("seed search docs");
     explain_lists(&db).await;
+    db.close().await;
+}
+
+/// 150,000 documents of which four hold a rare word: three of workspace 1 spread over the
+/// three id ranges search walks (ids 149,000, 20,000 and 3) and one of workspace 2.
+const SEARCH_SEED_SQLITE: &str = "\
+    INSERT INTO workspaces (id, uuid, name, is_default, settings, created_at, updated_at) \
+      VALUES (1, randomblob(16), 'w1', TRUE, '{}', 0, 0), (2, randomblob(16), 'w2', FALSE, '{}', 0, 0); \
+    WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 150000) \
+    INSERT INTO search_docs (id, workspace_id, kind, object_id, title, body, updated_at) \
+      SELECT n, CASE WHEN n = 149500 THEN 2 ELSE 1 END, 'observable', n, 'doc ' || n, \
+        CASE WHEN n IN (3, 20000, 149000, 149500) THEN 'seen quuxotic-beacon here' ELSE 'filler text ' || n END, n FROM g; \
+    INSERT INTO observables (id, uuid, workspace_id, type_id, value, value_sha, first_seen_at, last_seen_at, created_at, updated_at) \
+      SELECT n, randomblob(16), CASE WHEN n = 149500 THEN 2 ELSE 1 END, (SELECT MIN(id) FROM observable_types), \
+        'v' || n, randomblob(32), 0, 0, 0, 0 FROM (SELECT 3 AS n UNION ALL SELECT 20000 UNION ALL SELECT 149000 UNION ALL SELECT 149500); \
+    INSERT INTO search_docs_tri (search_docs_tri) VALUES ('rebuild'); \
+    INSERT INTO search_docs_fts (search_docs_fts) VALUES ('rebuild')";
+
+const SEARCH_SEED_PG: &str = "\
+    INSERT INTO workspaces (id, uuid, name, is_default, settings, created_at, updated_at) \
+      VALUES (1, gen_random_uuid(), 'w1', TRUE, '{}', 0, 0), (2, gen_random_uuid(), 'w2', FALSE, '{}', 0, 0); \
+    INSERT INTO search_docs (id, workspace_id, kind, object_id, title, body, updated_at) \
+      SELECT n, CASE WHEN n = 149500 THEN 2 ELSE 1 END, 'observable', n, 'doc ' || n, \
+        CASE WHEN n IN (3, 20000, 149000, 149500) THEN 'seen quuxotic-beacon here' ELSE 'filler text ' || n END, n \
+      FROM generate_series(1, 150000) n; \
+    INSERT INTO observables (id, uuid, workspace_id, type_id, value, value_sha, first_seen_at, last_seen_at, created_at, updated_at) \
+      SELECT n, gen_random_uuid(), CASE WHEN n = 149500 THEN 2 ELSE 1 END, (SELECT MIN(id) FROM observable_types), \
+        'v' || n, sha256(('v' || n)::bytea), 0, 0, 0, 0 FROM unnest(ARRAY[3, 20000, 149000, 149500]) n; \
+    ANALYZE search_docs";
+
+async fn search_walks_ranges(db: &Db) {
+    let b = db.backend();
+    db.write(move |tx: &mut Tx<'_>| {
+        Box::pin(async move {
+            tx.script(if b == Backend::Sqlite {
+                SEARCH_SEED_SQLITE
+            } else {
+                SEARCH_SEED_PG
+            })
+            .await
+        })
+    })
+    .await
+    .expect("seed search docs");
+    let ids = |rows: Vec<super::search::HitRow>| rows.into_iter().map(|r| r.doc_id).collect::<Vec<_>>();
+    let kinds = ["observable"];
+    let find =
+        |before: Option<i64>, limit: u32| super::search::search(db, b, 1, "quuxotic-beacon", &kinds, before, limit);
+    // limit + 1 rows: one match from the newest range, the next from the second.
+    assert_eq!(ids(find(None, 1).await.expect("search")), [149_000, 20_000]);
+    // Everything: all three ranges, never workspace 2's match.
+    assert_eq!(ids(find(None, 10).await.expect("search")), [149_000, 20_000, 3]);
+    // After a cursor: ranges start below it.
+    assert_eq!(ids(find(Some(20_000), 10).await.expect("search")), [3]);
+    assert!(find(Some(3), 10).await.expect("search").is_empty());
+    // Workspace 2 sees only its own.
+    let other = super::search::search(db, b, 2, "quuxotic", &kinds, None, 10)
+        .await
+        .expect("search");
+    assert_eq!(ids(other), [149_500]);
+}
+
+#[tokio::test]
+async fn search_walks_id_ranges_newest_first_on_sqlite() {
+    let (db, dir) = open_sqlite().await;
+    search_walks_ranges(&db).await;
+    db.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn search_walks_id_ranges_newest_first_on_postgres() {
+    let Some((db, _guard)) = open_pg().await else {
+        return;
+    };
+    search_walks_ranges(&db).await;
     db.close().await;
 }
