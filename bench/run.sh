@@ -7,6 +7,10 @@
 #   bench/run.sh --scales 10k --backends sqlite    # a quick look
 #   options: --scales LIST  --backends LIST  --duration SECONDS (10)  --connections N (32)
 #            --no-append (print only)  --pg URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres)
+#            --data DIR   keep loaded data sets in DIR (PostgreSQL: databases dossier_bench_<scale>) and
+#                         measure a data set found there instead of loading it again; a data set is
+#                         measured once (measuring writes to it), then loaded afresh next time
+#            --load-only  load the data sets (into --data) without measuring: a 1M load takes long
 #
 # Same data, same concurrency and duration for every run. wrk runs on the same machine with 2
 # threads; its CPU use is measured and printed next to each figure. Not part of the test suite.
@@ -19,6 +23,8 @@ BACKENDS=sqlite,postgres
 DURATION=10
 CONNS=32
 APPEND=1
+DATA=
+LOAD_ONLY=0
 PG_ADMIN=${DOSSIER_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 while [ $# -gt 0 ]; do
     case $1 in
@@ -28,10 +34,13 @@ while [ $# -gt 0 ]; do
         --connections) CONNS=$2; shift 2 ;;
         --no-append) APPEND=0; shift ;;
         --pg) PG_ADMIN=$2; shift 2 ;;
+        --data) DATA=$(realpath -m "$2"); shift 2 ;;
+        --load-only) LOAD_ONLY=1; APPEND=0; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
 
+[ "$LOAD_ONLY" = 1 ] && [ -z "$DATA" ] && { echo "--load-only needs --data DIR" >&2; exit 2; }
 if ! command -v wrk >/dev/null 2>&1; then
     echo "installing wrk (Debian package)" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null 2>&1 ||
@@ -42,7 +51,7 @@ cargo build --release --quiet -p dossier
 BIN=$ROOT/target/release/dossier
 KEY=dsk_bench_key_000000000000000000000000000000000000000000000000000000000000
 export BENCH_KEY=$KEY
-PORT=18100
+PORT=${BENCH_PORT:-18100}
 WORK=$(mktemp -d /tmp/dossier-bench.XXXXXX)
 OUT=$WORK/results.md
 PID=
@@ -123,20 +132,33 @@ for backend in ${BACKENDS//,/ }; do
     for scale in ${SCALES//,/ }; do
         n=$(scale_n "$scale")
         export BENCH_N=$n
-        dir=$WORK/$backend-$scale
-        mkdir -p "$dir"
+        dir=${DATA:-$WORK}/$backend-$scale
+        db=dossier_bench_${scale,,}
         DBARGS=(--data-dir "$dir")
-        if [ "$backend" = postgres ]; then
-            db=dossier_bench_$scale
-            PGOPTIONS="-c client_min_messages=warning" psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-            DBARGS+=(--database-url "$(pg_url "$db")")
+        [ "$backend" = postgres ] && DBARGS+=(--database-url "$(pg_url "$db")")
+        if [ -n "$DATA" ] && [ -f "$dir/loaded.json" ] && [ ! -e "$dir/measured" ] &&
+            { [ "$backend" = sqlite ] || [ "$(psql -Atq "$PG_ADMIN" -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" = 1 ]; }; then
+            echo "== $backend, $scale cases: using the data set loaded earlier in $dir" >&2
+            R[$backend,$scale,load]="$(cat "$dir/loaded.json") (loaded before this run, at commit $(cat "$dir/loaded-commit"))"
+        else
+            rm -rf "$dir"
+            mkdir -p "$dir"
+            if [ "$backend" = postgres ]; then
+                PGOPTIONS="-c client_min_messages=warning" psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+            fi
+            echo "== $backend, $scale cases: loading" >&2
+            DOSSIER_BOOTSTRAP_API_KEY=$KEY start_server load
+            load=$(python3 bench/gen.py --url "http://127.0.0.1:$PORT" --key "$KEY" --cases "$n")
+            R[$backend,$scale,load]=$load
+            stop_server
+            [ "$backend" = postgres ] && psql -q "$(pg_url "$db")" -c "VACUUM ANALYZE"
+            printf '%s\n' "$load" > "$dir/loaded.json"
+            git rev-parse --short HEAD > "$dir/loaded-commit"
         fi
-        echo "== $backend, $scale cases: loading" >&2
-        DOSSIER_BOOTSTRAP_API_KEY=$KEY start_server load
-        load=$(python3 bench/gen.py --url "http://127.0.0.1:$PORT" --key "$KEY" --cases "$n")
-        R[$backend,$scale,load]=$load
-        stop_server
-        [ "$backend" = postgres ] && psql -q "$(pg_url "$db")" -c "VACUUM ANALYZE"
+        if [ "$LOAD_ONLY" = 1 ]; then
+            continue
+        fi
+        touch "$dir/measured"
         # Start-up on the existing database: the median of three.
         s=()
         for i in 1 2 3; do
@@ -163,13 +185,14 @@ for backend in ${BACKENDS//,/ }; do
         stop_server
         if [ "$backend" = postgres ]; then
             R[$backend,$scale,size]=$(psql -Atq "$PG_ADMIN" -c "SELECT pg_database_size('$db') / 1048576")
-            psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+            [ -z "$DATA" ] && psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
         else
             R[$backend,$scale,size]=$(( $(du -sb "$dir" | cut -f1) / 1048576 ))
         fi
-        rm -rf "$dir"
+        [ -z "$DATA" ] && rm -rf "$dir"
     done
 done
+[ "$LOAD_ONLY" = 1 ] && { echo "loaded into $DATA" >&2; exit 0; }
 
 fmt_int() { printf "%'d" "$1" 2>/dev/null || echo "$1"; }
 {
