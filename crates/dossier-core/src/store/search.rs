@@ -452,7 +452,8 @@ pub(crate) fn search_sql(
     n: i64,
 ) -> Sql {
     let mut q = Sql::new("");
-    // The range decides the plan (narrow: walk it; open: the text indexes first).
+    // The range decides the plan (narrow: walk it; open: the text indexes first). CROSS JOIN
+    // keeps SQLite from driving the query from the workspace's documents instead of the matches.
     q.one_off();
     q.push("WITH m AS MATERIALIZED (");
     text_match(backend).push_candidates(&mut q, ws, text, lo, hi);
@@ -462,7 +463,7 @@ pub(crate) fn search_sql(
          COALESCE(c.seq, a.seq, n.seq) AS object_seq, \
          COALESCE(c.title, a.title, ob.value, n.title) AS object_title, \
          pc.uuid AS case_uuid, pc.seq AS case_seq, pc.title AS case_title \
-         FROM m JOIN search_docs d ON d.id = m.id \
+         FROM m CROSS JOIN search_docs d \
          LEFT JOIN cases c ON d.kind = 'case' AND c.id = d.object_id AND c.workspace_id = d.workspace_id \
            AND c.deleted_at IS NULL \
          LEFT JOIN alerts a ON d.kind = 'alert' AND a.id = d.object_id AND a.workspace_id = d.workspace_id \
@@ -472,7 +473,7 @@ pub(crate) fn search_sql(
          LEFT JOIN notes n ON d.kind = 'note' AND n.id = d.object_id AND n.workspace_id = d.workspace_id \
          LEFT JOIN cases pc ON d.kind <> 'case' AND pc.id = d.case_id AND pc.workspace_id = d.workspace_id \
            AND pc.deleted_at IS NULL \
-         WHERE d.workspace_id = ",
+         WHERE d.id = m.id AND d.workspace_id = ",
     );
     q.bind(ws);
     q.push(" AND d.kind IN ").bind_list(kinds.iter().copied());

@@ -48,7 +48,10 @@ async fn refused_soon(server: &Server, key: &str) {
             break;
         }
         assert_eq!(status, 200, "before the change is seen the key still works");
-        assert!(start.elapsed() < std::time::Duration::from_secs(3), "key still accepted after 3 s");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(3),
+            "key still accepted after 3 s"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     server.api(key).get("/api/v1/me").await.expect(401);
