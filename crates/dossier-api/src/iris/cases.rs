@@ -391,10 +391,10 @@ async fn filter(State(s): State<AppState>, IrisUser(a): IrisUser, Query(q): Quer
         sort: CaseSort::CreatedAt,
         descending,
         limit: u32::try_from(per_page).unwrap_or(MAX_LIMIT),
-        count: true,
         ..CaseFilter::default()
     };
-    // Keyset pages: walk to the requested one.
+    // Keyset pages: walk to the requested one; the total (a count over every matching case)
+    // is taken once, with the page asked for.
     let mut cursor = None;
     let mut current = 1;
     let (items, total) = loop {
@@ -404,21 +404,30 @@ async fn filter(State(s): State<AppState>, IrisUser(a): IrisUser, Query(q): Quer
                 &a,
                 CaseFilter {
                     cursor: cursor.clone(),
+                    count: current == page,
                     ..base.clone()
                 },
             )
             .await
             .map_err(case_error)?;
-        let total = p.total.unwrap_or(0);
         if current == page {
-            break (p.items, total);
+            break (p.items, p.total.unwrap_or(0));
         }
         match p.next_cursor {
-            Some(c) if current < page => {
+            Some(c) => {
                 cursor = Some(c);
                 current += 1;
             }
-            _ => break (Vec::new(), total),
+            None => {
+                // Past the last page: no rows, and the total still.
+                let counted = CaseFilter {
+                    limit: 1,
+                    count: true,
+                    ..base.clone()
+                };
+                let t = s.core.list_cases(&a, counted).await.map_err(case_error)?;
+                break (Vec::new(), t.total.unwrap_or(0));
+            }
         }
     };
     let rows = list_rows(&s, &a, &items).await?;

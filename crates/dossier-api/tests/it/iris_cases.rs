@@ -347,6 +347,8 @@ async fn case_list_and_filter(b: Backend) {
     assert_eq!(r.status.as_u16(), 400);
     let f = app.iris_ok("GET", "/manage/cases/filter?page=9", None).await;
     assert_eq!(f["cases"], json!([]));
+    // Past the last page the total is still counted.
+    assert_eq!((f["total"].clone(), f["last_page"].clone()), (json!(3), json!(1)));
 }
 
 async fn case_inputs_are_checked(b: Backend) {
