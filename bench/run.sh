@@ -46,6 +46,9 @@ if ! command -v wrk >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null 2>&1 ||
         { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null; }
 fi
+# The commit measured (and recorded with each data set this run loads).
+COMMIT=$(git rev-parse --short HEAD)
+[ -n "$(git status --porcelain --untracked-files=no)" ] && COMMIT="$COMMIT+changes"
 echo "building the release binary" >&2
 cargo build --release --quiet -p dossier
 BIN=$ROOT/target/release/dossier
@@ -153,7 +156,7 @@ for backend in ${BACKENDS//,/ }; do
             stop_server
             [ "$backend" = postgres ] && psql -q "$(pg_url "$db")" -c "VACUUM ANALYZE"
             printf '%s\n' "$load" > "$dir/loaded.json"
-            git rev-parse --short HEAD > "$dir/loaded-commit"
+            echo "$COMMIT" > "$dir/loaded-commit"
         fi
         if [ "$LOAD_ONLY" = 1 ]; then
             continue
@@ -196,7 +199,7 @@ done
 
 fmt_int() { printf "%'d" "$1" 2>/dev/null || echo "$1"; }
 {
-    echo "### $(date -u +%Y-%m-%d) · commit $(git rev-parse --short HEAD) · $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)"
+    echo "### $(date -u +%Y-%m-%d) · commit $COMMIT · $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)"
     echo
     echo "wrk -t2 -c$CONNS -d${DURATION}s on the same machine (its CPU use, in cores, is shown as \"wrk\"); data loaded by bench/gen.py."
     for backend in ${BACKENDS//,/ }; do
