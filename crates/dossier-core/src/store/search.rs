@@ -398,7 +398,7 @@ pub(crate) struct HitRow {
 /// Id ranges searched in turn, newest first, before the rest of the index: a common word
 /// fills a page from the first range without the database ranking every match, a rare one
 /// costs a few cheap empty ranges before the unbounded search finds its few matches.
-const WINDOWS: [i64; 2] = [8_192, 131_072];
+const WINDOWS: [i64; 3] = [1_024, 16_384, 262_144];
 
 /// Documents of workspace `ws` matching `text`, the most recently written first (a document
 /// gets a new id each time its text changes, so id order is write order), with ids below

@@ -507,17 +507,17 @@ async fn list_queries_use_indexes_on_postgres() {
 }
 
 /// 150,000 documents of which four hold a rare word: three of workspace 1 spread over the
-/// three id ranges search walks (ids 149,000, 20,000 and 3) and one of workspace 2.
+/// three id ranges search walks (ids 149,000, 140,000 and 3) and one of workspace 2.
 const SEARCH_SEED_SQLITE: &str = "\
     INSERT INTO workspaces (id, uuid, name, is_default, settings, created_at, updated_at) \
       VALUES (1, randomblob(16), 'w1', TRUE, '{}', 0, 0), (2, randomblob(16), 'w2', FALSE, '{}', 0, 0); \
     WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 150000) \
     INSERT INTO search_docs (id, workspace_id, kind, object_id, title, body, updated_at) \
       SELECT n, CASE WHEN n = 149500 THEN 2 ELSE 1 END, 'observable', n, 'doc ' || n, \
-        CASE WHEN n IN (3, 20000, 149000, 149500) THEN 'seen quuxotic-beacon here' ELSE 'filler text ' || n END, n FROM g; \
+        CASE WHEN n IN (3, 140000, 149000, 149500) THEN 'seen quuxotic-beacon here' ELSE 'filler text ' || n END, n FROM g; \
     INSERT INTO observables (id, uuid, workspace_id, type_id, value, value_sha, first_seen_at, last_seen_at, created_at, updated_at) \
       SELECT n, randomblob(16), CASE WHEN n = 149500 THEN 2 ELSE 1 END, (SELECT MIN(id) FROM observable_types), \
-        'v' || n, randomblob(32), 0, 0, 0, 0 FROM (SELECT 3 AS n UNION ALL SELECT 20000 UNION ALL SELECT 149000 UNION ALL SELECT 149500); \
+        'v' || n, randomblob(32), 0, 0, 0, 0 FROM (SELECT 3 AS n UNION ALL SELECT 140000 UNION ALL SELECT 149000 UNION ALL SELECT 149500); \
     INSERT INTO search_docs_tri (search_docs_tri) VALUES ('rebuild'); \
     INSERT INTO search_docs_fts (search_docs_fts) VALUES ('rebuild')";
 
@@ -526,11 +526,11 @@ const SEARCH_SEED_PG: &str = "\
       VALUES (1, gen_random_uuid(), 'w1', TRUE, '{}', 0, 0), (2, gen_random_uuid(), 'w2', FALSE, '{}', 0, 0); \
     INSERT INTO search_docs (id, workspace_id, kind, object_id, title, body, updated_at) \
       SELECT n, CASE WHEN n = 149500 THEN 2 ELSE 1 END, 'observable', n, 'doc ' || n, \
-        CASE WHEN n IN (3, 20000, 149000, 149500) THEN 'seen quuxotic-beacon here' ELSE 'filler text ' || n END, n \
+        CASE WHEN n IN (3, 140000, 149000, 149500) THEN 'seen quuxotic-beacon here' ELSE 'filler text ' || n END, n \
       FROM generate_series(1, 150000) n; \
     INSERT INTO observables (id, uuid, workspace_id, type_id, value, value_sha, first_seen_at, last_seen_at, created_at, updated_at) \
       SELECT n, gen_random_uuid(), CASE WHEN n = 149500 THEN 2 ELSE 1 END, (SELECT MIN(id) FROM observable_types), \
-        'v' || n, sha256(('v' || n)::bytea), 0, 0, 0, 0 FROM unnest(ARRAY[3, 20000, 149000, 149500]) n; \
+        'v' || n, sha256(('v' || n)::bytea), 0, 0, 0, 0 FROM unnest(ARRAY[3, 140000, 149000, 149500]) n; \
     ANALYZE search_docs";
 
 async fn search_walks_ranges(db: &Db) {
@@ -552,11 +552,11 @@ async fn search_walks_ranges(db: &Db) {
     let find =
         |before: Option<i64>, limit: u32| super::search::search(db, b, 1, "quuxotic-beacon", &kinds, before, limit);
     // limit + 1 rows: one match from the newest range, the next from the second.
-    assert_eq!(ids(find(None, 1).await.expect("search")), [149_000, 20_000]);
+    assert_eq!(ids(find(None, 1).await.expect("search")), [149_000, 140_000]);
     // Everything: all three ranges, never workspace 2's match.
-    assert_eq!(ids(find(None, 10).await.expect("search")), [149_000, 20_000, 3]);
+    assert_eq!(ids(find(None, 10).await.expect("search")), [149_000, 140_000, 3]);
     // After a cursor: ranges start below it.
-    assert_eq!(ids(find(Some(20_000), 10).await.expect("search")), [3]);
+    assert_eq!(ids(find(Some(140_000), 10).await.expect("search")), [3]);
     assert!(find(Some(3), 10).await.expect("search").is_empty());
     // Workspace 2 sees only its own.
     let other = super::search::search(db, b, 2, "quuxotic", &kinds, None, 10)
