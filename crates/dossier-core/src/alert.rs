@@ -1100,7 +1100,7 @@ fn record_view(
                 value: r.value,
                 description: r.description,
                 tlp: r.tlp.and_then(Tlp::from_ordinal),
-                tags: crate::observable::tags_of_raw(r.tags_raw.as_deref()),
+                tags: crate::validate::split_tags(r.tags_raw.as_deref()),
                 is_ioc: r.is_ioc,
                 created_at: Timestamp(r.created_at),
                 updated_at: Timestamp(r.updated_at),

@@ -17,7 +17,7 @@ use crate::{
         Activity, Asset, AssetCase, AssetFilter, AssetInOtherCase, AssetIp, AssetObservableRef, CaseAsset,
         CaseAssetFilter, CaseAssetPatch, CompromiseStatus, LinkKey, NamedRef, NewCaseAsset, Page, RefKey, Timestamp,
     },
-    observable::{case_brief, tags_of_raw},
+    observable::case_brief,
     paging,
     store::{
         self, Ex,
@@ -157,7 +157,7 @@ fn view(r: CaseAssetRow, observables: Vec<AssetObservableRow>) -> CaseAsset {
         domain: r.domain,
         ip: r.ip,
         info: r.info,
-        tags: tags_of_raw(r.tags_raw.as_deref()),
+        tags: crate::validate::split_tags(r.tags_raw.as_deref()),
         compromise_status: CompromiseStatus::from_ordinal(r.compromise_status).unwrap_or_default(),
         analysis_status: NamedRef {
             id: r.analysis_status_id,
@@ -529,7 +529,11 @@ impl Core {
                     }
                     if let Some(t) = tags {
                         new.tags_raw = tags_raw(t);
-                        change("tags", json_str(&tags_of_raw(old.tags_raw.as_deref())), json_str(t));
+                        change(
+                            "tags",
+                            json_str(&crate::validate::split_tags(old.tags_raw.as_deref())),
+                            json_str(t),
+                        );
                     }
                     if let Some(c) = patch.compromise_status {
                         new.compromise_status = c.ordinal();

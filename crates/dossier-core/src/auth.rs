@@ -77,11 +77,12 @@ pub(crate) struct KeyCache {
 }
 
 impl KeyCache {
-    fn get(&self, sha: &[u8]) -> Option<store::credential::AuthRow> {
+    /// A live entry, with the epoch it was read in.
+    fn get(&self, sha: &[u8]) -> Option<(store::credential::AuthRow, u64)> {
         let epoch = self.epoch.load(Ordering::Acquire);
         let map = self.entries.lock().ok()?;
         let (row, at, e) = map.get(sha)?;
-        (*e == epoch && at.elapsed() < KEY_CACHE_TTL).then(|| row.clone())
+        (*e == epoch && at.elapsed() < KEY_CACHE_TTL).then(|| (row.clone(), epoch))
     }
 
     /// Keeps `row`, read when the epoch was `epoch` (so a change committed meanwhile voids it).
@@ -190,15 +191,15 @@ impl Core {
     /// user's default workspace.
     pub async fn authenticate(&self, presented: &str, workspace: Option<Uuid>, via: Via) -> Result<Actor> {
         let sha = secret::digest(presented);
-        let mut row = match self.keys.get(&sha) {
-            Some(row) => row,
+        let (mut row, epoch) = match self.keys.get(&sha) {
+            Some(hit) => hit,
             None => {
                 let epoch = self.keys.epoch.load(Ordering::Acquire);
                 let row = store::credential::resolve(&self.db, &sha)
                     .await?
                     .ok_or(Error::Unauthenticated)?;
                 self.keys.put(row.clone(), epoch);
-                row
+                (row, epoch)
             }
         };
         if !secret::ct_eq(&row.secret_sha, &sha) {
@@ -210,8 +211,9 @@ impl Core {
         }
         if row.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY_US) {
             // The cached copy learns the new time too, so the next requests do not touch again.
+            // It keeps the epoch it was read in: a revoke since then must not be undone here.
             row.last_used_at = Some(now);
-            self.keys.put(row.clone(), self.keys.epoch.load(Ordering::Acquire));
+            self.keys.put(row.clone(), epoch);
             let db = self.db.clone();
             let id = row.credential_id;
             tokio::spawn(async move {
@@ -513,4 +515,45 @@ async fn verify_blocking(password: String, hash: Option<String>) -> bool {
     })
     .await
     .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod key_cache_tests {
+    use super::*;
+
+    fn row(sha: &[u8]) -> store::credential::AuthRow {
+        store::credential::AuthRow {
+            credential_id: 1,
+            secret_sha: sha.to_vec(),
+            bound_workspace_id: None,
+            expires_at: None,
+            last_used_at: None,
+            user_id: 1,
+            user_uuid: Uuid::nil(),
+            login: "u".into(),
+            name: "U".into(),
+            is_superuser: false,
+            ws_id: Some(1),
+            ws_uuid: Some(Uuid::nil()),
+            role: Some(1),
+        }
+    }
+
+    #[test]
+    fn invalidation_voids_entries_read_before_it() {
+        let cache = KeyCache::default();
+        let e0 = cache.epoch.load(Ordering::Acquire);
+        cache.put(row(b"k"), e0);
+        let (hit, epoch) = cache.get(b"k").expect("cached");
+        assert_eq!((hit.credential_id, epoch), (1, e0));
+        cache.invalidate();
+        assert!(cache.get(b"k").is_none());
+        // A request that read the row before the change puts it back: it stays void.
+        cache.put(row(b"k"), e0);
+        assert!(cache.get(b"k").is_none());
+        let e1 = cache.epoch.load(Ordering::Acquire);
+        cache.put(row(b"k"), e1);
+        assert_eq!(cache.get(b"k").map(|(_, e)| e), Some(e1));
+        assert!(cache.get(b"other").is_none());
+    }
 }

@@ -54,6 +54,7 @@ pub use team::{
     AccessLevel, AccessSource, AccessStep, CaseAccess, CaseAccessTrace, CustomerAccess, NewTeam, Team,
     TeamAccessChange, TeamMember, TeamPatch, TeamRef, UserAccess, WorkspaceMembership,
 };
+pub use validate::split_tags;
 pub use workspace::{Me, NewUser, NewWorkspace, UserPatch, check_strong_password};
 
 /// Settings of the core.

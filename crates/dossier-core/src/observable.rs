@@ -354,15 +354,6 @@ async fn type_ids(ex: Ex<'_, '_>, ws: i64, types: &[String]) -> Result<Vec<i64>>
 
 // ---- Views ----
 
-pub(crate) fn tags_of_raw(raw: Option<&str>) -> Vec<String> {
-    raw.unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 fn tags_raw(tags: &[String]) -> Option<String> {
     if tags.is_empty() { None } else { Some(tags.join(",")) }
 }
@@ -383,7 +374,7 @@ fn case_view(r: LinkRow) -> CaseObservable {
         value: r.value,
         description: r.description,
         tlp: r.tlp.and_then(Tlp::from_ordinal).unwrap_or(Tlp::Amber),
-        tags: tags_of_raw(r.tags_raw.as_deref()),
+        tags: crate::validate::split_tags(r.tags_raw.as_deref()),
         is_ioc: r.is_ioc,
         custom: custom_value(&r.custom),
         created_at: Timestamp(r.created_at),
@@ -404,7 +395,7 @@ fn alert_view(r: LinkRow) -> AlertObservable {
         value: r.value,
         description: r.description,
         tlp: r.tlp.and_then(Tlp::from_ordinal),
-        tags: tags_of_raw(r.tags_raw.as_deref()),
+        tags: crate::validate::split_tags(r.tags_raw.as_deref()),
         is_ioc: r.is_ioc,
         created_at: Timestamp(r.created_at),
         updated_at: Timestamp(r.updated_at),
@@ -788,7 +779,11 @@ impl Core {
                     }
                     if let Some(t) = tags {
                         new.tags_raw = tags_raw(t);
-                        change("tags", json_str(&tags_of_raw(old.tags_raw.as_deref())), json_str(t));
+                        change(
+                            "tags",
+                            json_str(&crate::validate::split_tags(old.tags_raw.as_deref())),
+                            json_str(t),
+                        );
                     }
                     if let Some(b) = patch.is_ioc {
                         new.is_ioc = b;
@@ -1234,8 +1229,8 @@ mod tests {
     #[test]
     fn tags_round_trip_through_the_raw_string() {
         let tags = vec!["a".to_owned(), "B c".to_owned()];
-        assert_eq!(tags_of_raw(tags_raw(&tags).as_deref()), tags);
-        assert_eq!(tags_of_raw(Some("x, y,,z ")), ["x", "y", "z"]);
+        assert_eq!(crate::validate::split_tags(tags_raw(&tags).as_deref()), tags);
+        assert_eq!(crate::validate::split_tags(Some("x, y,,z ")), ["x", "y", "z"]);
         assert!(tags_raw(&[]).is_none());
     }
 }

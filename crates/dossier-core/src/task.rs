@@ -50,7 +50,7 @@ fn view(r: TaskRow, assignees: Vec<AssigneeRow>) -> Task {
                 name: a.name,
             })
             .collect(),
-        tags: store::task::parse_tags(r.tags_raw.as_deref()),
+        tags: crate::validate::split_tags(r.tags_raw.as_deref()),
         due_at: r.due_at.map(Timestamp),
         mandatory: r.mandatory,
         flagged: r.flagged,
@@ -355,12 +355,12 @@ impl Core {
                         }
                     }
                     if let Some(t) = tags {
-                        let current = store::task::parse_tags(old.tags_raw.as_deref());
+                        let current = crate::validate::split_tags(old.tags_raw.as_deref());
                         let same = current.len() == t.len()
                             && current.iter().zip(t).all(|(a, b)| a.to_lowercase() == b.to_lowercase());
                         if !same {
                             new.tags_raw = store::task::canonical_tags(tx, audit.ws, t, now).await?;
-                            let now_tags = store::task::parse_tags(new.tags_raw.as_deref());
+                            let now_tags = crate::validate::split_tags(new.tags_raw.as_deref());
                             change("tags", json_str(&current), json_str(&now_tags));
                         }
                     }

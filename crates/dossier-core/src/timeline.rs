@@ -98,7 +98,7 @@ fn view(r: EventRow, assets: Vec<LinkRow>, observables: Vec<LinkRow>) -> Timelin
             name: r.category_name,
         },
         color: r.color,
-        tags: store::task::parse_tags(r.tags_raw.as_deref()),
+        tags: crate::validate::split_tags(r.tags_raw.as_deref()),
         in_summary: r.in_summary,
         in_graph: r.in_graph,
         flagged: r.flagged,
@@ -558,12 +558,12 @@ impl Core {
                         }
                     }
                     if let Some(t) = tags {
-                        let current = store::task::parse_tags(old.tags_raw.as_deref());
+                        let current = crate::validate::split_tags(old.tags_raw.as_deref());
                         let same = current.len() == t.len()
                             && current.iter().zip(t).all(|(a, b)| a.to_lowercase() == b.to_lowercase());
                         if !same {
                             new.tags_raw = store::task::canonical_tags(tx, audit.ws, t, now).await?;
-                            let now_tags = store::task::parse_tags(new.tags_raw.as_deref());
+                            let now_tags = crate::validate::split_tags(new.tags_raw.as_deref());
                             change("tags", json_str(&current), json_str(&now_tags));
                         }
                     }

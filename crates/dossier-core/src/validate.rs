@@ -8,6 +8,17 @@ pub const MAX_TAGS: usize = 50;
 pub const MAX_TAG: usize = 100;
 pub const MAX_CUSTOM_BYTES: usize = 64 * 1024;
 
+/// Tags kept or sent as one comma-separated string (`tags_raw`, the dialects' tag fields), in
+/// order; blanks between commas are dropped.
+pub fn split_tags(raw: Option<&str>) -> Vec<String> {
+    raw.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Trims tags, drops case-insensitive duplicates, and reports empty, long or comma-holding ones
 /// (dialects join tags with commas).
 pub(crate) fn tags(p: &mut Problems, field: &str, raw: &[String]) -> Vec<String> {

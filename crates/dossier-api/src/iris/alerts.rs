@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::{
     cases::severity_id,
-    common::{FieldMap, case_name, history, translate},
+    common::{FieldMap, case_name, history, split_tags, translate},
     ctx::{Body, Fields, IrisUser, Query, lenient_int, path_id},
     server::require_flag,
     wire::{IrisError, IrisResult, date, datetime, ok, parse_datetime},
@@ -464,7 +464,7 @@ fn iocs_field(f: &Fields) -> Result<Option<Vec<NewObservable>>, IrisError> {
             value,
             description: o.opt_str("ioc_description").map_err(bad)?,
             tlp,
-            tags: split(o.opt_str("ioc_tags").map_err(bad)?.as_deref()),
+            tags: split_tags(o.opt_str("ioc_tags").map_err(bad)?.as_deref()),
             is_ioc: Some(true),
             custom: None,
         });
@@ -511,15 +511,6 @@ fn e_text(e: &IrisError) -> String {
             .unwrap_or_else(|| e.message.clone()),
         _ => e.message.clone(),
     }
-}
-
-fn split(raw: Option<&str>) -> Vec<String> {
-    raw.unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// An import list: UUIDs; `null`, unknown and malformed entries are dropped.
@@ -780,7 +771,7 @@ fn import(f: &Fields) -> Result<AlertImport, IrisError> {
         note: f.opt_str("note")?,
         as_event: flag(f, "import_as_event"),
         case_title: f.opt_str("case_title")?.filter(|t| !t.trim().is_empty()),
-        case_tags: split(f.opt_str("case_tags")?.as_deref()),
+        case_tags: split_tags(f.opt_str("case_tags")?.as_deref()),
     })
 }
 

@@ -77,14 +77,7 @@ pub(super) fn translate(e: Error, map: &[FieldMap], not_found: &str) -> IrisErro
 }
 
 /// IRIS tags are one comma-separated string; blanks between commas are ignored.
-pub(super) fn split_tags(raw: Option<&str>) -> Vec<String> {
-    raw.unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
+pub(super) use dossier_core::split_tags;
 
 /// Tags as IRIS sends them back: joined with `,`, `null` when there are none.
 pub(super) fn joined_tags(tags: &[String]) -> Value {

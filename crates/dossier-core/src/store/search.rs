@@ -60,23 +60,15 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<()>
     };
     match tx.backend() {
         Backend::Postgres => {
-            Sql::new(
+            let q = Sql::new(
                 "INSERT INTO search_docs (workspace_id, kind, object_id, case_id, title, body, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, object_id) DO UPDATE SET \
                  id = nextval(pg_get_serial_sequence('search_docs', 'id')), case_id = excluded.case_id, \
                  title = excluded.title, body = excluded.body, updated_at = excluded.updated_at \
                  WHERE search_docs.title <> excluded.title OR search_docs.body <> excluded.body \
                  OR search_docs.case_id IS DISTINCT FROM excluded.case_id",
-            )
-            .arg(d.ws)
-            .arg(d.kind)
-            .arg(d.object_id)
-            .arg(d.case_id)
-            .arg(d.title)
-            .arg(d.body)
-            .arg(now)
-            .execute(tx)
-            .await?;
+            );
+            with_doc(q, d, now).execute(tx).await?;
         }
         Backend::Sqlite => {
             let old: Option<(i64, String, String, Option<i64>)> =
@@ -107,20 +99,23 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<()>
 
 /// Inserts a document row (SQLite) under a new id, above every other: search orders by id.
 async fn insert_one(tx: &mut Tx<'_>, d: &Doc<'_>, now: i64) -> Result<i64> {
-    let (id,): (i64,) = Sql::new(
+    let q = Sql::new(
         "INSERT INTO search_docs (workspace_id, kind, object_id, case_id, title, body, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .arg(d.ws)
-    .arg(d.kind)
-    .arg(d.object_id)
-    .arg(d.case_id)
-    .arg(d.title)
-    .arg(d.body)
-    .arg(now)
-    .fetch_one(tx)
-    .await?;
+    );
+    let (id,): (i64,) = with_doc(q, d, now).fetch_one(tx).await?;
     Ok(id)
+}
+
+/// `q` with a document's seven column values as `$1`…`$7`.
+fn with_doc(q: Sql, d: &Doc<'_>, now: i64) -> Sql {
+    q.arg(d.ws)
+        .arg(d.kind)
+        .arg(d.object_id)
+        .arg(d.case_id)
+        .arg(d.title)
+        .arg(d.body)
+        .arg(now)
 }
 
 /// Inserts documents for new objects in bulk.

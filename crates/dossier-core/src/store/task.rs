@@ -391,16 +391,6 @@ pub(crate) fn list_sql(backend: Backend, f: &ListFilter, sort: TaskSort, descend
 
 // --- Tags kept in `tags_raw` (tasks and timeline events have no term link table) ---
 
-/// The tags of a `tags_raw` value, in order.
-pub(crate) fn parse_tags(raw: Option<&str>) -> Vec<String> {
-    raw.unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// Registers the tags in the workspace's vocabulary and returns them in the vocabulary's
 /// spelling (the first one used), joined as `tags_raw` (`None` for no tags).
 pub(crate) async fn canonical_tags(tx: &mut Tx<'_>, ws: i64, tags: &[String], now: i64) -> Result<Option<String>> {
@@ -459,8 +449,8 @@ mod tests {
 
     #[test]
     fn tags_round_trip_and_patterns_escape() {
-        assert_eq!(parse_tags(Some("a, b,,c ")), vec!["a", "b", "c"]);
-        assert!(parse_tags(None).is_empty());
+        assert_eq!(crate::validate::split_tags(Some("a, b,,c ")), vec!["a", "b", "c"]);
+        assert!(crate::validate::split_tags(None).is_empty());
         assert_eq!(tag_pattern("50%_x"), "%,50\\%\\_x,%");
     }
 }
