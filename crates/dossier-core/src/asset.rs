@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::model::FieldEntity;
 use crate::{
     Core,
+    access::Need,
     actor::Actor,
     case::{json_str, user_ref},
     error::{Error, Problems, Result},
@@ -248,12 +249,9 @@ impl Core {
         input: NewCaseAsset,
         ip_mode: AssetIp,
     ) -> Result<CaseAsset> {
-        actor.require_write()?;
+        let case_id = self.case_ref(actor, case, Need::Write).await?.id();
         let ws = actor.workspace_id.0;
         // An unknown case is a 404 whatever the body holds.
-        store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let mut p = Problems::new();
         p.text("name", &input.name, 1, MAX_NAME);
         p.opt_text("description", input.description.as_deref(), validate::MAX_DESCRIPTION);
@@ -290,9 +288,6 @@ impl Core {
                 Box::pin(async move {
                     let (values, t, name, tags, observables) = &*shared;
                     let now = now_us();
-                    let case_id = store::observable::case_id_of(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let links = observable_links(Ex::Tx(tx), audit.ws, case_id, observables).await?;
                     let asset_id = ensure(tx, &audit, t, name, case_id, now).await?;
                     if store::asset::link_of(&mut *tx, case_id, asset_id).await?.is_some() {
@@ -326,6 +321,7 @@ impl Core {
     }
 
     pub async fn list_case_assets(&self, actor: &Actor, case: Key, f: CaseAssetFilter) -> Result<Page<CaseAsset>> {
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
         let ws = actor.workspace_id.0;
         let limit = paging::limit(f.limit)?;
         let after = paging::decode(f.cursor.as_deref(), 1)?.and_then(|v| v.first().copied());
@@ -335,9 +331,6 @@ impl Core {
             p.text("q", q, 1, 200);
         }
         p.into_result()?;
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         for s in &f.analysis_status {
             check_analysis_status(Ex::Db(&self.db), ws, *s, "analysis_status").await?;
         }
@@ -374,10 +367,8 @@ impl Core {
     }
 
     pub async fn get_case_asset(&self, actor: &Actor, case: Key, asset: Key) -> Result<CaseAsset> {
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
         let ws = actor.workspace_id.0;
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let row = store::asset::get(&self.db, ws, case_id, asset)
             .await?
             .ok_or(Error::not_found("asset"))?;
@@ -406,12 +397,9 @@ impl Core {
         patch: CaseAssetPatch,
         ip_mode: AssetIp,
     ) -> Result<CaseAsset> {
-        actor.require_write()?;
+        let case_id = self.case_ref(actor, case, Need::Write).await?.id();
         let ws = actor.workspace_id.0;
         // An unknown case or asset is a 404 whatever the body holds.
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         store::asset::get(&self.db, ws, case_id, asset)
             .await?
             .ok_or(Error::not_found("asset"))?;
@@ -458,9 +446,6 @@ impl Core {
                 Box::pin(async move {
                     let (patch, ip, tags, custom, new_type) = &*shared;
                     let now = now_us();
-                    let case_id = store::observable::case_id_of(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let row = store::asset::get(&mut *tx, audit.ws, case_id, asset)
                         .await?
                         .ok_or(Error::not_found("asset"))?;
@@ -601,16 +586,13 @@ impl Core {
 
     /// Removes an asset from a case; the inventory identity stays.
     pub async fn delete_case_asset(&self, actor: &Actor, case: Key, asset: Key) -> Result<()> {
-        actor.require_write()?;
+        let case_id = self.case_ref(actor, case, Need::Write).await?.id();
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let case_id = store::observable::case_id_of(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let row = store::asset::get(&mut *tx, audit.ws, case_id, asset)
                         .await?
                         .ok_or(Error::not_found("asset"))?;
@@ -634,10 +616,8 @@ impl Core {
     /// For each asset of a case (by link number), the same inventory asset in the workspace's
     /// other cases of the same customer (IRIS `link`).
     pub async fn assets_in_other_cases(&self, actor: &Actor, case: Key) -> Result<HashMap<i64, Vec<AssetInOtherCase>>> {
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
         let ws = actor.workspace_id.0;
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let mut out: HashMap<i64, Vec<AssetInOtherCase>> = HashMap::new();
         for r in store::asset::elsewhere(&self.db, ws, case_id).await? {
             out.entry(r.own_seq).or_default().push(AssetInOtherCase {
@@ -661,7 +641,7 @@ impl Core {
         assets: &[Key],
         observables: &[Key],
     ) -> Result<()> {
-        actor.require_write()?;
+        let case_id = self.case_ref(actor, case, Need::Write).await?.id();
         if assets.is_empty() || observables.is_empty() {
             return Ok(());
         }
@@ -674,9 +654,6 @@ impl Core {
                 Box::pin(async move {
                     let (assets, observables) = &*keys;
                     let now = now_us();
-                    let case_id = store::observable::case_id_of(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     // (link id, number) of each observable, once.
                     let mut wanted: Vec<(i64, i64)> = Vec::with_capacity(observables.len());
                     for k in observables {
@@ -745,10 +722,8 @@ impl Core {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Activity>> {
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
         let ws = actor.workspace_id.0;
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let row = store::asset::get(&self.db, ws, case_id, asset)
             .await?
             .ok_or(Error::not_found("asset"))?;

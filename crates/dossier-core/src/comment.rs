@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::{
     Core,
+    access::Need,
     actor::Actor,
     case::user_ref,
     error::{Error, Problems, Result},
@@ -94,17 +95,30 @@ impl Core {
         self.add_comment_in(actor, None, kind, key, input).await
     }
 
-    /// Resolves a comment target, checking that it belongs to `case` when given.
-    async fn scoped_target(&self, ws: i64, case: Option<Key>, kind: TargetKind, key: Key) -> Result<Target> {
-        let target = self.comment_target(Ex::Db(&self.db), ws, kind, key).await?;
+    /// Resolves a comment target, checking that it belongs to `case` when given, and the
+    /// actor's access to the case it is in.
+    async fn scoped_target(
+        &self,
+        actor: &Actor,
+        case: Option<Key>,
+        kind: TargetKind,
+        key: Key,
+        need: Need,
+    ) -> Result<Target> {
         if let Some(c) = case {
-            let row = store::case::get(&self.db, ws, c)
-                .await?
-                .ok_or(Error::not_found("case"))?;
-            if target.case_id != Some(row.id) {
+            let c = self.case_ref(actor, c, need).await?;
+            let target = self
+                .comment_target(Ex::Db(&self.db), actor.workspace_id.0, kind, key)
+                .await?;
+            if target.case_id != Some(c.id()) {
                 return Err(Error::not_found("object in this case"));
             }
+            return Ok(target);
         }
+        let target = self
+            .comment_target(Ex::Db(&self.db), actor.workspace_id.0, kind, key)
+            .await?;
+        self.case_ref_opt(actor, target.case_id, need, kind.name()).await?;
         Ok(target)
     }
 
@@ -123,7 +137,7 @@ impl Core {
         p.into_result()?;
         let audit = Audit::of(actor);
         let input = Arc::new(input);
-        let target = self.scoped_target(audit.ws, case, kind, key).await?;
+        let target = self.scoped_target(actor, case, kind, key, Need::Write).await?;
         let target = Arc::new(target);
         self.db
             .write(move |tx| {
@@ -202,7 +216,7 @@ impl Core {
         let limit = paging::limit(limit)?;
         let after = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
         let ws = actor.workspace_id.0;
-        let target = self.scoped_target(ws, case, kind, key).await?;
+        let target = self.scoped_target(actor, case, kind, key, Need::Read).await?;
         let mut rows = store::comment::list(&self.db, ws, target.kind.ordinal(), target.id, after, limit).await?;
         let next_cursor = paging::next(&mut rows, limit, |r| [r.id].to_vec());
         Ok(Page {
@@ -223,12 +237,21 @@ impl Core {
         comment: Key,
     ) -> Result<Comment> {
         let ws = actor.workspace_id.0;
-        let target = self.scoped_target(ws, case, kind, key).await?;
+        let target = self.scoped_target(actor, case, kind, key, Need::Read).await?;
         store::comment::by_key(&self.db, ws, comment)
             .await?
             .filter(|c| c.target_kind == target.kind.ordinal() && c.target_id == target.id)
             .map(view)
             .ok_or(Error::not_found("comment"))
+    }
+
+    /// Write access to the case a comment is in (comments on alerts have none).
+    async fn comment_case(&self, actor: &Actor, id: Uuid) -> Result<()> {
+        let c = store::comment::by_uuid(&self.db, actor.workspace_id.0, id)
+            .await?
+            .ok_or(Error::not_found("comment"))?;
+        self.case_ref_opt(actor, c.case_id, Need::Write, "comment").await?;
+        Ok(())
     }
 
     /// Edits a comment: its author only.
@@ -237,6 +260,7 @@ impl Core {
         let mut p = Problems::new();
         p.text("content", &content, 1, MAX_COMMENT);
         p.into_result()?;
+        self.comment_case(actor, id).await?;
         let audit = Audit::of(actor);
         let content = Arc::new(content);
         self.db
@@ -270,6 +294,7 @@ impl Core {
     /// Deletes a comment: its author, or a workspace admin.
     pub async fn delete_comment(&self, actor: &Actor, id: Uuid) -> Result<()> {
         actor.require_write()?;
+        self.comment_case(actor, id).await?;
         let audit = Audit::of(actor);
         let is_admin = actor.role.is_admin() || actor.is_superuser;
         self.db

@@ -7,6 +7,7 @@ use crate::model::FieldEntity;
 use crate::{
     Core,
     actor::Actor,
+    capability::Capability,
     case::{json_str, user_ref},
     error::{Error, Problems, Result},
     ids::Key,
@@ -115,7 +116,7 @@ fn no_control(p: &mut Problems, field: &str, v: Option<&str>) {
 
 impl Core {
     pub async fn create_customer(&self, actor: &Actor, input: NewCustomer) -> Result<Customer> {
-        actor.require_admin()?;
+        self.require_capability(actor, Capability::CustomersWrite).await?;
         let mut p = Problems::new();
         p.text("name", &input.name, 1, MAX_NAME);
         no_control(&mut p, "name", Some(&input.name));
@@ -166,6 +167,7 @@ impl Core {
     }
 
     pub async fn get_customer(&self, actor: &Actor, key: Key) -> Result<Customer> {
+        self.require_capability(actor, Capability::CustomersRead).await?;
         store::customer::get(&self.db, actor.workspace_id.0, key)
             .await?
             .map(view)
@@ -173,6 +175,7 @@ impl Core {
     }
 
     pub async fn list_customers(&self, actor: &Actor, f: CustomerFilter) -> Result<Page<Customer>> {
+        self.require_capability(actor, Capability::CustomersRead).await?;
         let limit = paging::limit(f.limit)?;
         let after = paging::decode(f.cursor.as_deref(), 1)?.and_then(|v| v.first().copied());
         let mut p = Problems::new();
@@ -198,7 +201,7 @@ impl Core {
     }
 
     pub async fn update_customer(&self, actor: &Actor, key: Key, patch: CustomerPatch) -> Result<Customer> {
-        actor.require_admin()?;
+        self.require_capability(actor, Capability::CustomersWrite).await?;
         let mut p = Problems::new();
         if let Some(n) = &patch.name {
             p.text("name", n, 1, MAX_NAME);
@@ -298,7 +301,7 @@ impl Core {
 
     /// Deletes a customer that no case or alert names (else 409).
     pub async fn delete_customer(&self, actor: &Actor, key: Key) -> Result<()> {
-        actor.require_admin()?;
+        self.require_capability(actor, Capability::CustomersWrite).await?;
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {

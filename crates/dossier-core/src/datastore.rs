@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::{
     Core,
+    access::Need,
     actor::Actor,
     blob::{StagedUpload, hex},
     case::{json_str, user_ref},
@@ -21,7 +22,7 @@ use crate::{
     ids::Key,
     model::{Activity, NewEvidence, NewObservable, Page, RefKey, Timestamp, Tlp, UserRef},
     store::{
-        self, Ex, Tx,
+        self, Tx,
         activity::{Audit, Entry, Scope},
         datastore::{FileRow, FileValues, FolderRow},
         term,
@@ -186,14 +187,6 @@ fn check_file_fields(p: &mut Problems, description: Option<&str>, password: Opti
     p.opt_text("password", password, MAX_PASSWORD);
 }
 
-/// The case's internal id and number.
-async fn case_of(ex: Ex<'_, '_>, ws: i64, case: Key) -> Result<(i64, i64)> {
-    store::case::get(ex, ws, case)
-        .await?
-        .map(|c| (c.id, c.seq))
-        .ok_or(Error::not_found("case"))
-}
-
 /// The root of a case, made with its default folders when missing.
 async fn ensure_root(tx: &mut Tx<'_>, audit: &Audit, case_id: i64, case_seq: i64, now: i64) -> Result<FolderRow> {
     if let Some(root) = store::datastore::root_of(&mut *tx, case_id).await? {
@@ -226,8 +219,9 @@ async fn ensure_root(tx: &mut Tx<'_>, audit: &Audit, case_id: i64, case_seq: i64
 impl Core {
     /// The datastore of a case; the first read makes its root and default folders.
     pub async fn datastore_tree(&self, actor: &Actor, case: Key) -> Result<DatastoreTree> {
-        let ws = actor.workspace_id.0;
-        let (case_id, case_seq) = case_of(Ex::Db(&self.db), ws, case).await?;
+        let case_ref = self.case_ref(actor, case, Need::Read).await?;
+        let case_id = case_ref.id();
+        let case_seq = case_ref.number();
         if store::datastore::root_of(&self.db, case_id).await?.is_none() {
             // Making the structure is not a change of the user's: readers may trigger it too.
             let audit = Audit::of(actor);
@@ -248,8 +242,9 @@ impl Core {
 
     /// One folder of a case's datastore, by number.
     pub async fn datastore_folder(&self, actor: &Actor, case: Key, folder: i64) -> Result<DatastoreFolder> {
+        let case_ref = self.case_ref(actor, case, Need::Read).await?;
+        let case_id = case_ref.id();
         let ws = actor.workspace_id.0;
-        let (case_id, _) = case_of(Ex::Db(&self.db), ws, case).await?;
         store::datastore::folder(&self.db, ws, case_id, folder)
             .await?
             .map(folder_view)
@@ -264,7 +259,8 @@ impl Core {
         parent: i64,
         name: &str,
     ) -> Result<DatastoreFolder> {
-        actor.require_write()?;
+        let case_ref = self.case_ref(actor, case, Need::Write).await?;
+        let case_id = case_ref.id();
         let mut p = Problems::new();
         check_folder_name(&mut p, name);
         p.into_result()?;
@@ -276,7 +272,6 @@ impl Core {
                 let name = Arc::clone(&name);
                 Box::pin(async move {
                     let now = now_us();
-                    let (case_id, _) = case_of(Ex::Tx(tx), audit.ws, case).await?;
                     let parent = store::datastore::folder(&mut *tx, audit.ws, case_id, parent)
                         .await?
                         .ok_or(Error::not_found("folder"))?;
@@ -319,7 +314,8 @@ impl Core {
         name: Option<String>,
         parent: Option<i64>,
     ) -> Result<DatastoreFolder> {
-        actor.require_write()?;
+        let case_ref = self.case_ref(actor, case, Need::Write).await?;
+        let case_id = case_ref.id();
         if let Some(n) = &name {
             let mut p = Problems::new();
             check_folder_name(&mut p, n);
@@ -333,7 +329,6 @@ impl Core {
                 let name = Arc::clone(&name);
                 Box::pin(async move {
                     let now = now_us();
-                    let (case_id, _) = case_of(Ex::Tx(tx), audit.ws, case).await?;
                     let row = store::datastore::folder(&mut *tx, audit.ws, case_id, folder)
                         .await?
                         .ok_or(Error::not_found("folder"))?;
@@ -386,7 +381,8 @@ impl Core {
     /// Deletes a folder with every folder and file below it; then collects blobs nothing
     /// references any more.
     pub async fn delete_datastore_folder(&self, actor: &Actor, case: Key, folder: i64) -> Result<()> {
-        actor.require_write()?;
+        let case_ref = self.case_ref(actor, case, Need::Write).await?;
+        let case_id = case_ref.id();
         let audit = Audit::of(actor);
         let removed_files = self
             .db
@@ -394,7 +390,6 @@ impl Core {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let (case_id, _) = case_of(Ex::Tx(tx), audit.ws, case).await?;
                     let row = store::datastore::folder(&mut *tx, audit.ws, case_id, folder)
                         .await?
                         .ok_or(Error::not_found("folder"))?;
@@ -444,8 +439,7 @@ impl Core {
         S: Stream<Item = std::io::Result<B>>,
         B: AsRef<[u8]>,
     {
-        actor.require_write()?;
-        case_of(Ex::Db(&self.db), actor.workspace_id.0, case).await?;
+        self.case_ref(actor, case, Need::Write).await?;
         self.stage_blob(data).await
     }
 
@@ -459,7 +453,8 @@ impl Core {
         input: NewDatastoreFile,
         upload: StagedUpload,
     ) -> Result<DatastoreFile> {
-        actor.require_write()?;
+        let case_ref = self.case_ref(actor, case, Need::Write).await?;
+        let case_id = case_ref.id();
         let mut p = Problems::new();
         check_file_fields(&mut p, input.description.as_deref(), input.password.as_deref());
         let tags = file_tags(&mut p, input.tags.as_deref());
@@ -486,7 +481,6 @@ impl Core {
                 Box::pin(async move {
                     let (values, tags, sha, storage_key) = &*shared;
                     let now = now_us();
-                    let (case_id, _) = case_of(Ex::Tx(tx), audit.ws, case).await?;
                     let dir = store::datastore::folder(&mut *tx, audit.ws, case_id, folder)
                         .await?
                         .ok_or(Error::not_found("folder"))?;
@@ -541,8 +535,9 @@ impl Core {
 
     /// One file of a case's datastore, by number.
     pub async fn get_datastore_file(&self, actor: &Actor, case: Key, file: i64) -> Result<DatastoreFile> {
+        let case_ref = self.case_ref(actor, case, Need::Read).await?;
+        let case_id = case_ref.id();
         let ws = actor.workspace_id.0;
-        let (case_id, _) = case_of(Ex::Db(&self.db), ws, case).await?;
         store::datastore::file(&self.db, ws, case_id, file)
             .await?
             .map(file_view)
@@ -558,7 +553,8 @@ impl Core {
         patch: DatastoreFilePatch,
         upload: Option<StagedUpload>,
     ) -> Result<DatastoreFile> {
-        actor.require_write()?;
+        let case_ref = self.case_ref(actor, case, Need::Write).await?;
+        let case_id = case_ref.id();
         let mut p = Problems::new();
         check_file_fields(
             &mut p,
@@ -585,7 +581,6 @@ impl Core {
                 Box::pin(async move {
                     let (patch, tags, blob) = &*shared;
                     let now = now_us();
-                    let (case_id, _) = case_of(Ex::Tx(tx), audit.ws, case).await?;
                     let row = store::datastore::file(&mut *tx, audit.ws, case_id, file)
                         .await?
                         .ok_or(Error::not_found("file"))?;
@@ -686,14 +681,14 @@ impl Core {
 
     /// Deletes a file; then collects blobs nothing references any more.
     pub async fn delete_datastore_file(&self, actor: &Actor, case: Key, file: i64) -> Result<()> {
-        actor.require_write()?;
+        let case_ref = self.case_ref(actor, case, Need::Write).await?;
+        let case_id = case_ref.id();
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let (case_id, _) = case_of(Ex::Tx(tx), audit.ws, case).await?;
                     let row = store::datastore::file(&mut *tx, audit.ws, case_id, file)
                         .await?
                         .ok_or(Error::not_found("file"))?;
@@ -724,8 +719,9 @@ impl Core {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Activity>> {
+        let case_ref = self.case_ref(actor, case, Need::Read).await?;
+        let case_id = case_ref.id();
         let ws = actor.workspace_id.0;
-        let (case_id, _) = case_of(Ex::Db(&self.db), ws, case).await?;
         let row = store::datastore::file(&self.db, ws, case_id, file)
             .await?
             .ok_or(Error::not_found("file"))?;
@@ -735,8 +731,9 @@ impl Core {
 
     /// Opens the bytes of a datastore file.
     pub async fn open_datastore_file(&self, actor: &Actor, case: Key, file: i64) -> Result<DatastoreDownload> {
+        let case_ref = self.case_ref(actor, case, Need::Read).await?;
+        let case_id = case_ref.id();
         let ws = actor.workspace_id.0;
-        let (case_id, _) = case_of(Ex::Db(&self.db), ws, case).await?;
         let row = store::datastore::file(&self.db, ws, case_id, file)
             .await?
             .ok_or(Error::not_found("file"))?;
@@ -752,6 +749,8 @@ impl Core {
     /// What a file's flags bring into its case: a `sha256` observable (an existing one is kept
     /// as is) and an evidence record (unless the case has one with that hash).
     async fn datastore_flags(&self, actor: &Actor, case: Key, file: &DatastoreFile) -> Result<()> {
+        let case_ref = self.case_ref(actor, case, Need::Read).await?;
+        let case_id = case_ref.id();
         if file.is_ioc {
             self.add_case_observable(
                 actor,
@@ -769,7 +768,6 @@ impl Core {
             .await?;
         }
         if file.is_evidence {
-            let (case_id, _) = case_of(Ex::Db(&self.db), actor.workspace_id.0, case).await?;
             if !store::datastore::evidence_with_hash(&self.db, case_id, &file.sha256).await? {
                 let description = match file.description.as_deref() {
                     Some(d) if !d.is_empty() => format!("Imported from datastore. {d}"),

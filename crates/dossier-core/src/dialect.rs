@@ -8,10 +8,12 @@ use uuid::Uuid;
 
 use crate::{
     Core,
+    access::Need,
     actor::Actor,
     error::{Error, Result},
+    ids::Key,
     model::{Severity, Status, Timestamp, User},
-    store::{self, Ex, activity::Audit, case::CaseValues, customer::CustomerValues},
+    store::{self, activity::Audit, case::CaseValues, customer::CustomerValues},
     time::now_us,
 };
 
@@ -168,18 +170,19 @@ impl Core {
             .await
     }
 
-    /// Whether case `number` exists (and is not deleted) in the actor's workspace.
+    /// Whether case `number` exists (and is not deleted) in the actor's workspace and the actor
+    /// may read it.
     pub async fn case_exists(&self, actor: &Actor, number: i64) -> Result<bool> {
-        Ok(store::dialect::case_id(&self.db, actor.workspace_id.0, number)
-            .await?
-            .is_some())
+        match self.case_ref(actor, Key::Seq(number), Need::Read).await {
+            Ok(_) => Ok(true),
+            Err(Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// The change counter of one family of a case's objects.
     pub async fn case_family_state(&self, actor: &Actor, number: i64, family: CaseFamily) -> Result<FamilyState> {
-        let case = store::dialect::case_id(&self.db, actor.workspace_id.0, number)
-            .await?
-            .ok_or(Error::not_found("case"))?;
+        let case = self.case_ref(actor, Key::Seq(number), Need::Read).await?.id();
         let last = store::dialect::last_change(&self.db, case, family.kind()).await?;
         Ok(FamilyState {
             counter: last.map_or(0, |l| l.0),
@@ -189,10 +192,10 @@ impl Core {
 
     /// Writes a user's free-text entry into a case's activity log.
     pub async fn log_case_entry(&self, actor: &Actor, number: i64, message: &str) -> Result<LogEntry> {
-        actor.require_write()?;
         if message.len() > crate::validate::MAX_DESCRIPTION {
             return Err(Error::field("message", "too_long", "the log entry is too long"));
         }
+        let case = self.case_ref(actor, Key::Seq(number), Need::Write).await?.id();
         let audit = Audit::of(actor);
         let text = Arc::new(message.to_owned());
         let (id, at) = self
@@ -201,9 +204,6 @@ impl Core {
                 let audit = audit.clone();
                 let text = Arc::clone(&text);
                 Box::pin(async move {
-                    let case = store::dialect::case_id(Ex::Tx(tx), audit.ws, number)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let now = now_us();
                     let id = store::dialect::insert_log(tx, &audit, case, &text, now).await?;
                     Ok((id, now))

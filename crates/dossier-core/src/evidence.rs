@@ -9,6 +9,7 @@ use futures_util::Stream;
 use crate::model::FieldEntity;
 use crate::{
     Core,
+    access::{Need, Owned},
     actor::Actor,
     blob::{StagedUpload, hex},
     case::{json_str, user_ref},
@@ -192,10 +193,7 @@ impl Core {
         S: Stream<Item = std::io::Result<B>>,
         B: AsRef<[u8]>,
     {
-        actor.require_write()?;
-        store::case::get(&self.db, actor.workspace_id.0, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
+        self.case_ref(actor, case, Need::Write).await?;
         self.stage_blob(data).await
     }
 
@@ -208,7 +206,7 @@ impl Core {
         input: NewEvidence,
         file: StagedUpload,
     ) -> Result<Evidence> {
-        actor.require_write()?;
+        let case = self.case_ref(actor, case, Need::Write).await?;
         let mut p = Problems::new();
         if input.size.is_some() {
             p.push("size", "read_only", "size is computed from the uploaded file");
@@ -243,9 +241,6 @@ impl Core {
                 Box::pin(async move {
                     let (values, sha, storage_key) = &*shared;
                     let now = now_us();
-                    let case = store::case::get(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let size = values.size.unwrap_or(0);
                     let blob_id = store::blob::upsert(
                         tx,
@@ -264,7 +259,7 @@ impl Core {
                         audit.ws,
                         &store::blob::NewFile {
                             seq: file_seq,
-                            case_id: Some(case.id),
+                            case_id: Some(case.id()),
                             blob_id,
                             original_name: &values.filename,
                             description: values.description.as_deref(),
@@ -274,7 +269,7 @@ impl Core {
                         now,
                     )
                     .await?;
-                    insert_evidence(tx, &audit, case.id, case.seq, Some(file_id), values, now).await
+                    insert_evidence(tx, &audit, case.id(), case.number(), Some(file_id), values, now).await
                 })
             })
             .await;
@@ -289,7 +284,7 @@ impl Core {
 
     /// Creates a metadata-only evidence record (IRIS "received file"): no bytes are stored.
     pub async fn add_evidence(&self, actor: &Actor, case: Key, input: NewEvidence) -> Result<Evidence> {
-        actor.require_write()?;
+        let case = self.case_ref(actor, case, Need::Write).await?;
         let mut p = Problems::new();
         record_filename(&mut p, &input.filename);
         if input.size.is_some_and(|s| s < 0) {
@@ -315,22 +310,21 @@ impl Core {
             .write(move |tx| {
                 let values = Arc::clone(&values);
                 let audit = audit.clone();
-                Box::pin(async move {
-                    let case = store::case::get(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
-                    insert_evidence(tx, &audit, case.id, case.seq, None, &values, now_us()).await
-                })
+                Box::pin(
+                    async move { insert_evidence(tx, &audit, case.id(), case.number(), None, &values, now_us()).await },
+                )
             })
             .await
     }
 
     pub async fn get_evidence(&self, actor: &Actor, key: Key) -> Result<Evidence> {
+        self.owner_case(actor, Owned::Evidence, key, Need::Read).await?;
         load(Ex::Db(&self.db), actor.workspace_id.0, key).await
     }
 
     /// A case's evidence, newest first.
     pub async fn list_evidence(&self, actor: &Actor, case: Key, f: EvidenceFilter) -> Result<Page<Evidence>> {
+        let case = self.case_ref(actor, case, Need::Read).await?;
         let limit = paging::limit(f.limit)?;
         let before = paging::decode(f.cursor.as_deref(), 1)?.and_then(|v| v.first().copied());
         let mut p = Problems::new();
@@ -339,15 +333,13 @@ impl Core {
         }
         p.into_result()?;
         let ws = actor.workspace_id.0;
-        let case = store::case::get(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let filter = store::evidence::ListFilter {
             type_ids: f.type_ids.clone(),
             q: f.q.clone(),
             has_file: f.has_file,
         };
-        let mut rows = store::evidence::list(&self.db, self.db.backend(), ws, case.id, &filter, before, limit).await?;
+        let mut rows =
+            store::evidence::list(&self.db, self.db.backend(), ws, case.id(), &filter, before, limit).await?;
         let next_cursor = paging::next(&mut rows, limit, |r| [r.seq].to_vec());
         Ok(Page {
             items: rows.into_iter().map(view).collect(),
@@ -358,7 +350,7 @@ impl Core {
 
     /// Changes the metadata. A stored file's size and hash are the server's and stay.
     pub async fn update_evidence(&self, actor: &Actor, key: Key, patch: EvidencePatch) -> Result<Evidence> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::Evidence, key, Need::Write).await?;
         let mut p = Problems::new();
         if let Some(Some(d)) = &patch.description {
             p.opt_text("description", Some(d), validate::MAX_DESCRIPTION);
@@ -505,7 +497,7 @@ impl Core {
     /// Deletes an evidence record, and its file row when nothing else uses it; then collects
     /// blobs nothing references any more.
     pub async fn delete_evidence(&self, actor: &Actor, key: Key) -> Result<()> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::Evidence, key, Need::Write).await?;
         let audit = Audit::of(actor);
         let file_deleted = self
             .db
@@ -550,6 +542,7 @@ impl Core {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Activity>> {
+        self.owner_case(actor, Owned::Evidence, key, Need::Read).await?;
         let ws = actor.workspace_id.0;
         let row = store::evidence::get(&self.db, ws, key)
             .await?
@@ -561,6 +554,7 @@ impl Core {
     /// Opens the stored file of an evidence record. A metadata-only record: `NotFound` with
     /// entity `stored file`.
     pub async fn open_evidence_file(&self, actor: &Actor, key: Key) -> Result<EvidenceDownload> {
+        self.owner_case(actor, Owned::Evidence, key, Need::Read).await?;
         let row = store::evidence::get(&self.db, actor.workspace_id.0, key)
             .await?
             .ok_or(Error::not_found("evidence"))?;

@@ -8,10 +8,12 @@ pub mod model;
 pub mod secret;
 pub mod time;
 
+mod access;
 mod alert;
 mod asset;
 mod auth;
 mod blob;
+mod capability;
 mod case;
 mod comment;
 mod custom_field;
@@ -34,6 +36,7 @@ mod workspace;
 
 use std::time::Duration;
 
+pub use access::{CaseRef, Need};
 pub use actor::{Actor, Via};
 pub use alert::{
     AlertAsset, AlertClassification, AlertCustomer, AlertImport, AlertQuery, AlertRecord, AlertRecordPage,
@@ -41,6 +44,7 @@ pub use alert::{
 };
 pub use auth::{Bootstrap, BootstrapReport, LoginOutcome};
 pub use blob::StagedUpload;
+pub use capability::{Capability, role_flags};
 pub use datastore::{
     DatastoreDownload, DatastoreFile, DatastoreFilePatch, DatastoreFolder, DatastoreTree, NewDatastoreFile,
 };

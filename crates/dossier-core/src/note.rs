@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::model::FieldEntity;
 use crate::{
     Core,
+    access::{Need, Owned},
     actor::Actor,
     case::{json_str, user_ref},
     error::{Error, Problems, Result},
@@ -206,7 +207,7 @@ impl Core {
         case: Key,
         input: NewNoteDirectory,
     ) -> Result<NoteDirectory> {
-        actor.require_write()?;
+        let c = self.case_ref(actor, case, Need::Write).await?;
         let mut p = Problems::new();
         check_name(&mut p, &input.name);
         p.into_result()?;
@@ -218,23 +219,20 @@ impl Core {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let c = store::case::get(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let parent = match input.parent_id {
-                        Some(u) => Some(dir_in_case(tx, audit.ws, c.id, "parent_id", u).await?.id),
+                        Some(u) => Some(dir_in_case(tx, audit.ws, c.id(), "parent_id", u).await?.id),
                         None => None,
                     };
                     let name = input.name.trim();
                     let seq = store::workspace::next_seq(tx, audit.ws, "note_directory", 1).await?;
                     let (id, uuid) =
-                        store::note::insert_dir(tx, audit.ws, seq, c.id, parent, name, audit.actor, now).await?;
+                        store::note::insert_dir(tx, audit.ws, seq, c.id(), parent, name, audit.actor, now).await?;
                     store::activity::record(
                         tx,
                         &audit,
                         now,
                         &[Entry::new("note_directory", id, uuid, "create")
-                            .case(c.id)
+                            .case(c.id())
                             .change("name", None, json_str(&name))
                             .message(format!("note directory #{seq} created"))],
                     )
@@ -246,6 +244,7 @@ impl Core {
     }
 
     pub async fn get_note_directory(&self, actor: &Actor, key: Key) -> Result<NoteDirectory> {
+        self.owner_case(actor, Owned::NoteDirectory, key, Need::Read).await?;
         load_dir(Ex::Db(&self.db), actor.workspace_id.0, key).await
     }
 
@@ -257,14 +256,11 @@ impl Core {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<NoteDirectory>> {
+        let c = self.case_ref(actor, case, Need::Read).await?;
         let limit = paging::limit(limit)?;
         let after = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
-        let ws = actor.workspace_id.0;
-        let c = store::case::get(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         if let Some(a) = after
-            && !store::note::dir_in_case(&self.db, c.id, a).await?
+            && !store::note::dir_in_case(&self.db, c.id(), a).await?
         {
             return Err(Error::field(
                 "cursor",
@@ -272,7 +268,7 @@ impl Core {
                 "cursor names a directory that is gone; start again without it",
             ));
         }
-        let mut rows = store::note::list_dirs(&self.db, c.id, after, limit).await?;
+        let mut rows = store::note::list_dirs(&self.db, c.id(), after, limit).await?;
         let next_cursor = paging::next(&mut rows, limit, |r| [r.id].to_vec());
         Ok(Page {
             items: rows.into_iter().map(dir_view).collect(),
@@ -289,7 +285,7 @@ impl Core {
         key: Key,
         patch: NoteDirectoryPatch,
     ) -> Result<NoteDirectory> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::NoteDirectory, key, Need::Write).await?;
         let mut p = Problems::new();
         if let Some(n) = &patch.name {
             check_name(&mut p, n);
@@ -366,7 +362,7 @@ impl Core {
     /// Deletes a directory. One that holds notes or subdirectories is a conflict unless
     /// `recursive`, which deletes everything below it.
     pub async fn delete_note_directory(&self, actor: &Actor, key: Key, recursive: bool) -> Result<()> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::NoteDirectory, key, Need::Write).await?;
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {
@@ -406,7 +402,7 @@ impl Core {
     // --- Notes ---
 
     pub async fn create_note(&self, actor: &Actor, case: Key, input: NewNote) -> Result<Note> {
-        actor.require_write()?;
+        let c = self.case_ref(actor, case, Need::Write).await?;
         let mut p = Problems::new();
         check_note(&mut p, Some(&input.title), Some(&input.content));
         let custom = validate::custom(&mut p, "custom", input.custom.as_ref());
@@ -423,12 +419,9 @@ impl Core {
                 Box::pin(async move {
                     let (input, custom) = &*shared;
                     let now = now_us();
-                    let c = store::case::get(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let directory_id = match input.directory_id {
-                        Some(u) => dir_in_case(tx, audit.ws, c.id, "directory_id", u).await?.id,
-                        None => default_dir(tx, &audit, c.id, now).await?,
+                        Some(u) => dir_in_case(tx, audit.ws, c.id(), "directory_id", u).await?.id,
+                        None => default_dir(tx, &audit, c.id(), now).await?,
                     };
                     let values = NoteValues {
                         directory_id,
@@ -438,16 +431,16 @@ impl Core {
                     };
                     let seq = store::workspace::next_seq(tx, audit.ws, "note", 1).await?;
                     let (id, uuid) =
-                        store::note::insert_note(tx, audit.ws, seq, c.id, &values, audit.actor, now).await?;
+                        store::note::insert_note(tx, audit.ws, seq, c.id(), &values, audit.actor, now).await?;
                     store::note::insert_revision(tx, audit.ws, id, 1, &values.title, &values.content, audit.actor, now)
                         .await?;
-                    index_note(tx, audit.ws, id, c.id, &values, now).await?;
+                    index_note(tx, audit.ws, id, c.id(), &values, now).await?;
                     store::activity::record(
                         tx,
                         &audit,
                         now,
                         &[Entry::new("note", id, uuid, "create")
-                            .case(c.id)
+                            .case(c.id())
                             .change("title", None, json_str(&values.title))
                             .message(format!("note #{seq} created"))],
                     )
@@ -459,11 +452,13 @@ impl Core {
     }
 
     pub async fn get_note(&self, actor: &Actor, key: Key) -> Result<Note> {
+        self.owner_case(actor, Owned::Note, key, Need::Read).await?;
         load_note(Ex::Db(&self.db), actor.workspace_id.0, key).await
     }
 
     /// A case's notes by number, without content; filtered by directory and text.
     pub async fn list_notes(&self, actor: &Actor, case: Key, f: NoteFilter) -> Result<Page<NoteSummary>> {
+        let c = self.case_ref(actor, case, Need::Read).await?;
         let limit = paging::limit(f.limit)?;
         let after = paging::decode(f.cursor.as_deref(), 1)?.and_then(|v| v.first().copied());
         let mut p = Problems::new();
@@ -472,14 +467,11 @@ impl Core {
         }
         p.into_result()?;
         let ws = actor.workspace_id.0;
-        let c = store::case::get(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let directory_id = match f.directory {
             Some(u) => {
                 let d = store::note::get_dir(&self.db, ws, Key::Uuid(u))
                     .await?
-                    .filter(|d| d.case_id == c.id)
+                    .filter(|d| d.case_id == c.id())
                     .ok_or_else(|| {
                         Error::field("directory", "not_found", "directory: no such directory in this case")
                     })?;
@@ -488,7 +480,7 @@ impl Core {
             None => None,
         };
         let filter = store::note::ListFilter {
-            case_id: c.id,
+            case_id: c.id(),
             directory_id,
             q: f.q.clone(),
         };
@@ -509,7 +501,7 @@ impl Core {
 
     /// Changes a note. A new title or content is a new revision.
     pub async fn update_note(&self, actor: &Actor, key: Key, patch: NotePatch) -> Result<Note> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::Note, key, Need::Write).await?;
         let mut p = Problems::new();
         check_note(&mut p, patch.title.as_deref(), patch.content.as_deref());
         let custom = patch
@@ -618,7 +610,7 @@ impl Core {
     }
 
     pub async fn delete_note(&self, actor: &Actor, key: Key) -> Result<()> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::Note, key, Need::Write).await?;
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {
@@ -652,6 +644,7 @@ impl Core {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Activity>> {
+        self.owner_case(actor, Owned::Note, key, Need::Read).await?;
         let ws = actor.workspace_id.0;
         let row = store::note::get_note(&self.db, ws, key)
             .await?
@@ -668,6 +661,7 @@ impl Core {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<NoteRevision>> {
+        self.owner_case(actor, Owned::Note, key, Need::Read).await?;
         let limit = paging::limit(limit)?;
         let before = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
         let row = store::note::get_note(&self.db, actor.workspace_id.0, key)

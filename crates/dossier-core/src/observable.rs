@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::model::FieldEntity;
 use crate::{
     Core,
+    access::Need,
     actor::Actor,
     case::{json_str, user_ref},
     error::{Error, Problems, Result},
@@ -517,11 +518,8 @@ impl Core {
         input: NewObservable,
         mode: ObservableValue,
     ) -> Result<CaseObservableAdded> {
-        actor.require_write()?;
         // An unknown case is a 404 whatever the body holds.
-        store::observable::case_id_of(&self.db, actor.workspace_id.0, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
+        let case_id = self.case_ref(actor, case, Need::Write).await?.id();
         let input = Arc::new(self.link_input(actor, &input, true, mode).await?);
         let audit = Audit::of(actor);
         self.db
@@ -530,9 +528,6 @@ impl Core {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let case_id = store::observable::case_id_of(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let obs = ensure(tx, &audit, &input, Some(case_id), now).await?;
                     if let Some(existing) = store::observable::link_of(&mut *tx, Link::Case, case_id, obs).await? {
                         return Ok(CaseObservableAdded {
@@ -587,10 +582,8 @@ impl Core {
     }
 
     pub async fn list_case_observables(&self, actor: &Actor, case: Key, f: LinkFilter) -> Result<Page<CaseObservable>> {
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
         let ws = actor.workspace_id.0;
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let page = self.link_page(ws, Link::Case, case_id, f).await?;
         Ok(Page {
             items: page.items.into_iter().map(case_view).collect(),
@@ -634,10 +627,8 @@ impl Core {
     }
 
     pub async fn get_case_observable(&self, actor: &Actor, case: Key, link: Key) -> Result<CaseObservable> {
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
         let ws = actor.workspace_id.0;
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let row = store::observable::case_link(&self.db, ws, case_id, link)
             .await?
             .ok_or(Error::not_found("observable"))?;
@@ -666,11 +657,8 @@ impl Core {
         patch: ObservablePatch,
         mode: ObservableValue,
     ) -> Result<CaseObservable> {
-        actor.require_write()?;
         // An unknown case or observable is a 404 whatever the body holds.
-        let case_id = store::observable::case_id_of(&self.db, actor.workspace_id.0, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
+        let case_id = self.case_ref(actor, case, Need::Write).await?.id();
         store::observable::case_link(&self.db, actor.workspace_id.0, case_id, link)
             .await?
             .ok_or(Error::not_found("observable"))?;
@@ -704,9 +692,6 @@ impl Core {
                 Box::pin(async move {
                     let (patch, tags, custom, new_type) = &*shared;
                     let now = now_us();
-                    let case_id = store::observable::case_id_of(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let row = store::observable::case_link(&mut *tx, audit.ws, case_id, link)
                         .await?
                         .ok_or(Error::not_found("observable"))?;
@@ -817,16 +802,13 @@ impl Core {
 
     /// Unlinks an observable from a case; the identity (and every other case's link) stays.
     pub async fn delete_case_observable(&self, actor: &Actor, case: Key, link: Key) -> Result<()> {
-        actor.require_write()?;
+        let case_id = self.case_ref(actor, case, Need::Write).await?.id();
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {
                 let audit = audit.clone();
                 Box::pin(async move {
                     let now = now_us();
-                    let case_id = store::observable::case_id_of(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let row = store::observable::case_link(&mut *tx, audit.ws, case_id, link)
                         .await?
                         .ok_or(Error::not_found("observable"))?;
@@ -1020,10 +1002,8 @@ impl Core {
         actor: &Actor,
         case: Key,
     ) -> Result<HashMap<i64, Vec<ObservableInOtherCase>>> {
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
         let ws = actor.workspace_id.0;
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let mut out: HashMap<i64, Vec<ObservableInOtherCase>> = HashMap::new();
         for r in store::observable::elsewhere(&self.db, ws, case_id).await? {
             out.entry(r.own_seq).or_default().push(ObservableInOtherCase {
@@ -1045,10 +1025,8 @@ impl Core {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Activity>> {
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
         let ws = actor.workspace_id.0;
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let row = store::observable::case_link(&self.db, ws, case_id, link)
             .await?
             .ok_or(Error::not_found("observable"))?;
@@ -1064,11 +1042,9 @@ impl Core {
     /// Other cases of the workspace that share at least one observable with a case, most shared
     /// first (then newest case first); the top `limit` only, so there is no next page.
     pub async fn related_cases(&self, actor: &Actor, case: Key, limit: u32) -> Result<Page<RelatedCase>> {
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
         let ws = actor.workspace_id.0;
         let limit = paging::limit(limit)?;
-        let case_id = store::observable::case_id_of(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let rows = store::observable::related(&self.db, ws, case_id, limit).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut shared: HashMap<i64, Vec<SharedObservable>> = HashMap::new();

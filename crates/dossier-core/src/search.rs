@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::{
     Core,
     actor::Actor,
+    capability::Capability,
     error::{Error, Problems, Result},
     model::{Page, SearchCaseRef, SearchHit, SearchKind, SearchQuery, Timestamp, Tlp},
     paging,
@@ -112,10 +113,12 @@ impl Core {
         };
         kinds.sort_unstable();
         kinds.dedup();
+        let scope = self.access_scope(actor).await?;
         let mut rows = store::search::search(
             &self.db,
             self.db.backend(),
             actor.workspace_id.0,
+            &scope,
             q,
             &kinds,
             before,
@@ -187,34 +190,23 @@ fn match_case(case_seq: i64, case_title: String, customer: Option<String>) -> Ma
 }
 
 impl Core {
-    /// Keeps the rows of cases the actor may read.
-    async fn readable<T>(&self, actor: &Actor, rows: Vec<T>, case_of: impl Fn(&T) -> i64) -> Result<Vec<T>> {
-        let mut ids: Vec<i64> = rows.iter().map(&case_of).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let levels = self.case_levels(actor, &ids).await?;
-        Ok(rows
-            .into_iter()
-            .filter(|r| levels.get(&case_of(r)).is_some_and(|l| l.can_read()))
-            .collect())
-    }
-
     /// The observables of the actor's cases whose value matches `pattern` as a whole,
     /// case-insensitively, where `%` stands for any text (`%` alone matches every value).
     /// Cases the actor may not read are left out; at most [`MAX_MATCHES`], by case.
     pub async fn find_case_observables(&self, actor: &Actor, pattern: &str) -> Result<Vec<ObservableMatch>> {
         check_pattern("pattern", pattern)?;
+        self.require_capability(actor, Capability::SearchAcrossCases).await?;
+        let scope = self.access_scope(actor).await?;
         let rows = store::search::observables_like(
             &self.db,
             self.db.backend(),
             actor.workspace_id.0,
+            &scope,
             percent_pattern(pattern, false),
             MAX_MATCHES,
         )
         .await?;
-        Ok(self
-            .readable(actor, rows, |r| r.case_id)
-            .await?
+        Ok(rows
             .into_iter()
             .map(|r| ObservableMatch {
                 case: match_case(r.case_seq, r.case_title, r.customer_name),
@@ -231,44 +223,47 @@ impl Core {
     /// for any text). Cases the actor may not read are left out; at most [`MAX_MATCHES`].
     pub async fn find_notes_containing(&self, actor: &Actor, text: &str) -> Result<Vec<TextMatch>> {
         check_pattern("text", text)?;
+        self.require_capability(actor, Capability::SearchAcrossCases).await?;
+        let scope = self.access_scope(actor).await?;
         let rows = store::search::notes_like(
             &self.db,
             self.db.backend(),
             actor.workspace_id.0,
+            &scope,
             percent_pattern(text, true),
             MAX_MATCHES,
         )
         .await?;
-        self.text_matches(actor, rows).await
+        Ok(text_matches(rows))
     }
 
     /// Comments on the actor's cases and their objects whose content contains `text`, as for
     /// notes.
     pub async fn find_comments_containing(&self, actor: &Actor, text: &str) -> Result<Vec<TextMatch>> {
         check_pattern("text", text)?;
+        self.require_capability(actor, Capability::SearchAcrossCases).await?;
+        let scope = self.access_scope(actor).await?;
         let rows = store::search::comments_like(
             &self.db,
             self.db.backend(),
             actor.workspace_id.0,
+            &scope,
             percent_pattern(text, true),
             MAX_MATCHES,
         )
         .await?;
-        self.text_matches(actor, rows).await
+        Ok(text_matches(rows))
     }
+}
 
-    async fn text_matches(&self, actor: &Actor, rows: Vec<TextMatchRow>) -> Result<Vec<TextMatch>> {
-        Ok(self
-            .readable(actor, rows, |r| r.case_id)
-            .await?
-            .into_iter()
-            .map(|r| TextMatch {
-                case: match_case(r.case_seq, r.case_title, r.customer_name),
-                number: r.seq,
-                text: r.text,
-            })
-            .collect())
-    }
+fn text_matches(rows: Vec<TextMatchRow>) -> Vec<TextMatch> {
+    rows.into_iter()
+        .map(|r| TextMatch {
+            case: match_case(r.case_seq, r.case_title, r.customer_name),
+            number: r.seq,
+            text: r.text,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::model::FieldEntity;
 use crate::{
     Core,
+    access::{Need, Owned},
     actor::Actor,
     case::{json_str, user_ref},
     error::{Error, Problems, Result},
@@ -144,6 +145,10 @@ impl Core {
             closed_by: input.closed_at.and(Some(actor.user_id.0)),
             custom,
         };
+        let case_id = match case {
+            Some(k) => Some(self.case_ref(actor, k, Need::Write).await?.id()),
+            None => None,
+        };
         let audit = Audit::of(actor);
         let shared = Arc::new((values, tags, assignees));
         self.db
@@ -153,15 +158,6 @@ impl Core {
                 Box::pin(async move {
                     let (values, tags, assignees) = &*shared;
                     let now = now_us();
-                    let case_id = match case {
-                        Some(k) => Some(
-                            store::case::get(&mut *tx, audit.ws, k)
-                                .await?
-                                .ok_or(Error::not_found("case"))?
-                                .id,
-                        ),
-                        None => None,
-                    };
                     let users: Vec<i64> = assignees.iter().map(|a| a.0).collect();
                     let uuid = insert_task(tx, &audit, case_id, values, tags, &users, now).await?;
                     load(Ex::Tx(tx), audit.ws, Key::Uuid(uuid)).await
@@ -171,6 +167,7 @@ impl Core {
     }
 
     pub async fn get_task(&self, actor: &Actor, key: Key) -> Result<Task> {
+        self.owner_case(actor, Owned::Task, key, Need::Read).await?;
         load(Ex::Db(&self.db), actor.workspace_id.0, key).await
     }
 
@@ -190,15 +187,11 @@ impl Core {
             self.check_task_status(actor, "status", *s).await?;
         }
         let scope = match case.or(f.case) {
-            Some(k) => {
-                let c = store::case::get(&self.db, ws, k)
-                    .await?
-                    .ok_or(Error::not_found("case"))?;
-                store::task::Scope::Case(c.id)
-            }
+            Some(k) => store::task::Scope::Case(self.case_ref(actor, k, Need::Read).await?.id()),
             None => match f.scope {
                 TaskScope::Global => store::task::Scope::Global,
-                TaskScope::All => store::task::Scope::All,
+                // Tasks of cases the actor may not read are left out, inside the query.
+                TaskScope::All => store::task::Scope::All(self.access_scope(actor).await?),
             },
         };
         let assignee = f.assignee.map(|a| match a {
@@ -250,7 +243,7 @@ impl Core {
     }
 
     pub async fn update_task(&self, actor: &Actor, key: Key, patch: TaskPatch) -> Result<Task> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::Task, key, Need::Write).await?;
         let mut p = Problems::new();
         check_text(
             &mut p,
@@ -402,7 +395,7 @@ impl Core {
     }
 
     pub async fn delete_task(&self, actor: &Actor, key: Key) -> Result<()> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::Task, key, Need::Write).await?;
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {
@@ -434,6 +427,7 @@ impl Core {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Activity>> {
+        self.owner_case(actor, Owned::Task, key, Need::Read).await?;
         let ws = actor.workspace_id.0;
         let row = store::task::get(&self.db, ws, key)
             .await?

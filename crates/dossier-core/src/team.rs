@@ -846,12 +846,6 @@ impl Core {
         })
     }
 
-    /// The permission flags the actor's teams give (OR of their flags; 0 without teams).
-    pub async fn team_flags(&self, actor: &Actor) -> Result<i64> {
-        let teams = store::team::of_user(&self.db, actor.workspace_id.0, actor.user_id.0).await?;
-        Ok(teams.iter().fold(0, |acc, t| acc | t.permissions))
-    }
-
     /// The teams of a user of the actor's workspace (workspace admins).
     pub async fn teams_of_user(&self, actor: &Actor, user: i64) -> Result<Vec<TeamRef>> {
         actor.require_admin()?;
@@ -865,46 +859,18 @@ impl Core {
     }
 
     /// The actor's effective access to case `number`; `None` when the case does not exist in
-    /// the actor's workspace.
+    /// the actor's workspace. The rule runs in SQL (`store/access.rs`), the same that filters
+    /// every list; [`Core::trace_user_access`] explains it step by step.
     pub async fn case_access(&self, actor: &Actor, number: i64) -> Result<Option<AccessLevel>> {
-        let ws = actor.workspace_id.0;
-        let Some(id) = store::dialect::case_id(&self.db, ws, number).await? else {
-            return Ok(None);
-        };
-        let p = Principal {
-            ws,
-            user_id: actor.user_id.0,
-            role: actor.role,
-        };
-        let brief = CaseBrief {
-            id,
-            seq: number,
-            title: String::new(),
-        };
-        Ok(self.trace(p, &[brief]).await?.pop().map(|t| t.effective))
-    }
-
-    /// The actor's effective access to some cases, by internal case id.
-    pub(crate) async fn case_levels(&self, actor: &Actor, case_ids: &[i64]) -> Result<HashMap<i64, AccessLevel>> {
-        let p = Principal {
-            ws: actor.workspace_id.0,
-            user_id: actor.user_id.0,
-            role: actor.role,
-        };
-        let briefs: Vec<CaseBrief> = case_ids
-            .iter()
-            .map(|id| CaseBrief {
-                id: *id,
-                seq: 0,
-                title: String::new(),
-            })
-            .collect();
-        let traces = self.trace(p, &briefs).await?;
-        Ok(case_ids
-            .iter()
-            .copied()
-            .zip(traces.into_iter().map(|t| t.effective))
-            .collect())
+        let scope = self.access_scope(actor).await?;
+        let row = store::access::case_level(
+            &self.db,
+            &scope,
+            actor.workspace_id.0,
+            store::access::CaseKey::Client(crate::ids::Key::Seq(number)),
+        )
+        .await?;
+        Ok(row.and_then(|r| AccessLevel::from_value(i64::from(r.level))))
     }
 
     /// How a user's access to every case of the actor's workspace is made up (workspace

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::model::FieldEntity;
 use crate::{
     Core,
+    access::{Need, Owned},
     actor::Actor,
     case::{json_str, user_ref},
     error::{Error, Problems, Result},
@@ -273,7 +274,7 @@ impl Core {
         case: Key,
         input: NewTimelineEvent,
     ) -> Result<TimelineEvent> {
-        actor.require_write()?;
+        let c = self.case_ref(actor, case, Need::Write).await?;
         let mut p = Problems::new();
         let when = check_fields(
             &mut p,
@@ -326,28 +327,25 @@ impl Core {
                 Box::pin(async move {
                     let (input, values, tags) = &*shared;
                     let now = now_us();
-                    let c = store::case::get(&mut *tx, audit.ws, case)
-                        .await?
-                        .ok_or(Error::not_found("case"))?;
                     let mut values = values.clone();
                     if let Some(u) = input.parent_id {
-                        values.parent_id = Some(parent(tx, audit.ws, c.id, None, u).await?);
+                        values.parent_id = Some(parent(tx, audit.ws, c.id(), None, u).await?);
                     }
-                    let assets = links(tx, Link::Asset, c.id, "assets", &input.assets).await?;
-                    let observables = links(tx, Link::Observable, c.id, "observables", &input.observables).await?;
+                    let assets = links(tx, Link::Asset, c.id(), "assets", &input.assets).await?;
+                    let observables = links(tx, Link::Observable, c.id(), "observables", &input.observables).await?;
                     values.tags_raw = store::task::canonical_tags(tx, audit.ws, tags, now).await?;
                     let seq = store::workspace::next_seq(tx, audit.ws, "timeline_event", 1).await?;
                     let (id, uuid) =
-                        store::timeline::insert(tx, audit.ws, seq, c.id, &values, audit.actor, now).await?;
+                        store::timeline::insert(tx, audit.ws, seq, c.id(), &values, audit.actor, now).await?;
                     store::timeline::set_links(tx, Link::Asset, audit.ws, id, &assets, now).await?;
                     store::timeline::set_links(tx, Link::Observable, audit.ws, id, &observables, now).await?;
-                    index_event(tx, audit.ws, id, c.id, &values, now).await?;
+                    index_event(tx, audit.ws, id, c.id(), &values, now).await?;
                     store::activity::record(
                         tx,
                         &audit,
                         now,
                         &[Entry::new("timeline_event", id, uuid, "create")
-                            .case(c.id)
+                            .case(c.id())
                             .change("title", None, json_str(&values.title))
                             .message(format!("timeline event #{seq} created"))],
                     )
@@ -359,24 +357,24 @@ impl Core {
     }
 
     pub async fn get_timeline_event(&self, actor: &Actor, key: Key) -> Result<TimelineEvent> {
+        self.owner_case(actor, Owned::TimelineEvent, key, Need::Read).await?;
         load(Ex::Db(&self.db), actor.workspace_id.0, key).await
     }
 
     /// An event of one case: an event of another case is not found.
     pub async fn get_case_timeline_event(&self, actor: &Actor, case: Key, key: Key) -> Result<TimelineEvent> {
+        let c = self.case_ref(actor, case, Need::Read).await?;
         let ws = actor.workspace_id.0;
-        let c = store::case::get(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let row = store::timeline::get(&self.db, ws, key)
             .await?
-            .filter(|r| r.case_id == c.id)
+            .filter(|r| r.case_id == c.id())
             .ok_or(Error::not_found("timeline event"))?;
         load(Ex::Db(&self.db), ws, Key::Uuid(row.uuid)).await
     }
 
     /// A case's events by time (then creation order); keyset-paged.
     pub async fn list_timeline(&self, actor: &Actor, case: Key, f: TimelineFilter) -> Result<Page<TimelineEvent>> {
+        let c = self.case_ref(actor, case, Need::Read).await?;
         let limit = paging::limit(f.limit)?;
         let after = paging::decode(f.cursor.as_deref(), 2)?;
         let mut p = Problems::new();
@@ -389,11 +387,8 @@ impl Core {
             self.check_category(actor, "category", *c).await?;
         }
         let ws = actor.workspace_id.0;
-        let c = store::case::get(&self.db, ws, case)
-            .await?
-            .ok_or(Error::not_found("case"))?;
         let filter = store::timeline::ListFilter {
-            case_id: c.id,
+            case_id: c.id(),
             category: f.category.clone(),
             tags,
             from: f.from,
@@ -436,7 +431,7 @@ impl Core {
         key: Key,
         patch: TimelineEventPatch,
     ) -> Result<TimelineEvent> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::TimelineEvent, key, Need::Write).await?;
         let mut p = Problems::new();
         let when = check_fields(
             &mut p,
@@ -617,7 +612,7 @@ impl Core {
     }
 
     pub async fn delete_timeline_event(&self, actor: &Actor, key: Key) -> Result<()> {
-        actor.require_write()?;
+        self.owner_case(actor, Owned::TimelineEvent, key, Need::Write).await?;
         let audit = Audit::of(actor);
         self.db
             .write(move |tx| {

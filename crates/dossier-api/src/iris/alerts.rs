@@ -13,7 +13,8 @@ use axum::{
     routing::{get, post},
 };
 use dossier_core::{
-    Actor, AlertImport, AlertQuery, AlertRecord, AlertRecordPatch, Core, Key, NewAlertAsset, NewAlertRecord,
+    Actor, AlertImport, AlertQuery, AlertRecord, AlertRecordPatch, Capability, Core, Key, NewAlertAsset,
+    NewAlertRecord,
     model::{Activity, Case, NewObservable, Page, RefKey, Resolution, Severity, Status, Timestamp, Tlp, User},
 };
 use serde_json::{Value, json};
@@ -31,9 +32,9 @@ use crate::{extract::QueryMap, state::AppState};
 const NOT_FOUND: &str = "Alert not found";
 const NO_CASE: &str = "Target case not found";
 
-const ALERTS_READ: i64 = 0x4;
-const ALERTS_WRITE: i64 = 0x8;
-const ALERTS_DELETE: i64 = 0x10;
+const ALERTS_READ: Capability = Capability::AlertsRead;
+const ALERTS_WRITE: Capability = Capability::AlertsWrite;
+const ALERTS_DELETE: Capability = Capability::AlertsDelete;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -15,13 +15,10 @@ use serde_json::{Value, json};
 
 use super::{
     ctx::{Body, Fields, IrisUser, path_id},
-    server::require_flag,
     wire::{IrisError, IrisResult, done, ok},
 };
 use crate::state::AppState;
 
-const CUSTOMERS_READ: i64 = 0x40;
-const CUSTOMERS_WRITE: i64 = 0x80;
 const UNKNOWN: &str = "Invalid Customer ID";
 
 pub fn routes() -> Router<AppState> {
@@ -99,7 +96,6 @@ fn name(f: &Fields) -> Result<Option<String>, IrisError> {
 }
 
 async fn list(State(s): State<AppState>, IrisUser(a): IrisUser) -> IrisResult {
-    require_flag(&s, &a, CUSTOMERS_READ).await?;
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
@@ -125,7 +121,6 @@ async fn list(State(s): State<AppState>, IrisUser(a): IrisUser) -> IrisResult {
 }
 
 async fn get_one(State(s): State<AppState>, IrisUser(a): IrisUser, Path(id): Path<String>) -> IrisResult {
-    require_flag(&s, &a, CUSTOMERS_READ).await?;
     let n = path_id(&id, UNKNOWN)?;
     let c = s
         .core
@@ -136,7 +131,6 @@ async fn get_one(State(s): State<AppState>, IrisUser(a): IrisUser, Path(id): Pat
 }
 
 async fn add(State(s): State<AppState>, IrisUser(a): IrisUser, Body(f): Body) -> IrisResult {
-    require_flag(&s, &a, CUSTOMERS_WRITE).await?;
     f.req_str("customer_name")?;
     let input = NewCustomer {
         name: name(&f)?.unwrap_or_default(),
@@ -154,7 +148,6 @@ async fn add(State(s): State<AppState>, IrisUser(a): IrisUser, Body(f): Body) ->
 }
 
 async fn update(State(s): State<AppState>, IrisUser(a): IrisUser, Path(id): Path<String>, Body(f): Body) -> IrisResult {
-    require_flag(&s, &a, CUSTOMERS_WRITE).await?;
     let n = path_id(&id, UNKNOWN)?;
     let mut patch = CustomerPatch {
         name: name(&f)?,
@@ -176,7 +169,6 @@ async fn update(State(s): State<AppState>, IrisUser(a): IrisUser, Path(id): Path
 }
 
 async fn delete(State(s): State<AppState>, IrisUser(a): IrisUser, Path(id): Path<String>) -> IrisResult {
-    require_flag(&s, &a, CUSTOMERS_WRITE).await?;
     let n = path_id(&id, UNKNOWN)?;
     s.core
         .delete_customer(&a, Key::Seq(n))

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use super::{
     ctx::{Body, IrisUser},
-    server::caller_flags,
     wire::{IrisError, IrisResult, ok},
 };
 use crate::state::AppState;
@@ -19,9 +18,6 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new().route("/search", post(search))
 }
-
-/// IRIS `search_across_cases`.
-const SEARCH_ACROSS_CASES: i64 = 0x20;
 
 /// IRIS's TLP name and colour.
 fn tlp(t: Tlp) -> (&'static str, &'static str) {
@@ -39,9 +35,6 @@ fn case_name(c: &MatchCase) -> String {
 }
 
 async fn search(State(s): State<AppState>, IrisUser(a): IrisUser, Body(f): Body) -> IrisResult {
-    if caller_flags(&s, &a).await? & SEARCH_ACROSS_CASES == 0 {
-        return Err(IrisError::denied());
-    }
     let value = f.req_str("search_value")?;
     let kind = f.req_str("search_type")?;
     let rename = |e| IrisError::from(e).rename(&[("pattern", "search_value"), ("text", "search_value")]);

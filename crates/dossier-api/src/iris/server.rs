@@ -6,7 +6,7 @@ use axum::{
     extract::State,
     routing::{get, post},
 };
-use dossier_core::{Actor, model::Role};
+use dossier_core::{Actor, Capability};
 use serde_json::json;
 
 use super::{
@@ -23,54 +23,25 @@ pub fn routes() -> Router<AppState> {
         .route("/user/is-admin", get(is_admin))
 }
 
-/// IRIS global permission flags.
-pub const PERMISSIONS: [(&str, i64); 12] = [
-    ("standard_user", 0x1),
-    ("server_administrator", 0x2),
-    ("alerts_read", 0x4),
-    ("alerts_write", 0x8),
-    ("alerts_delete", 0x10),
-    ("search_across_cases", 0x20),
-    ("customers_read", 0x40),
-    ("customers_write", 0x80),
-    ("case_templates_read", 0x100),
-    ("case_templates_write", 0x200),
-    ("activities_read", 0x400),
-    ("all_activities_read", 0x800),
-];
-
-/// The flags a caller holds: its workspace role's baseline (admin 4095; analyst 1133; viewer
-/// 1093), and every flag for a server administrator.
-pub fn permissions(actor: &Actor) -> i64 {
-    if actor.is_superuser {
-        return 4095;
-    }
-    match actor.role {
-        Role::Admin => 4095,
-        Role::Analyst => 1133,
-        Role::Viewer => 1093,
-    }
-}
-
-/// The caller's flags: its role's baseline OR the flags of its groups.
+/// The caller's flags: its role's baseline OR the flags of its groups (a core rule).
 pub async fn caller_flags(s: &AppState, actor: &Actor) -> Result<i64, IrisError> {
-    Ok(permissions(actor) | s.core.team_flags(actor).await?)
+    Ok(s.core.capabilities(actor).await?)
 }
 
-/// The caller must hold `flag` (its role's baseline or one of its groups'): else 403.
-pub async fn require_flag(s: &AppState, actor: &Actor, flag: i64) -> Result<(), IrisError> {
-    if caller_flags(s, actor).await? & flag == 0 {
-        return Err(IrisError::denied());
-    }
-    Ok(())
+/// The caller must hold `cap`: else IRIS's 403.
+pub async fn require_flag(s: &AppState, actor: &Actor, cap: Capability) -> Result<(), IrisError> {
+    s.core.require_capability(actor, cap).await.map_err(|e| match e {
+        dossier_core::Error::Forbidden(_) => IrisError::denied(),
+        other => IrisError::from(other),
+    })
 }
 
 /// `(name, value)` pairs of the flags set in `mask`.
 pub fn permission_list(mask: i64) -> Vec<serde_json::Value> {
-    PERMISSIONS
+    Capability::ALL
         .iter()
-        .filter(|(_, v)| mask & v != 0)
-        .map(|(n, v)| json!({"name": n, "value": v}))
+        .filter(|c| mask & c.bit() != 0)
+        .map(|c| json!({"name": c.name(), "value": c.bit()}))
         .collect()
 }
 
@@ -89,10 +60,15 @@ async fn versions(State(s): State<AppState>, IrisUser(_): IrisUser) -> IrisResul
 async fn has_permission(State(s): State<AppState>, IrisUser(actor): IrisUser, Body(f): Body) -> IrisResult {
     let name = f.req_str("permission_name")?;
     let value = f.req_int("permission_value")?;
-    let Some((_, flag)) = PERMISSIONS.iter().find(|(n, _)| *n == name) else {
+    let Some(flag) = Capability::ALL
+        .iter()
+        .map(|c| (c.name(), c.bit()))
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| b)
+    else {
         return Err(IrisError::field("permission_name", "Invalid permission name"));
     };
-    if *flag != value {
+    if flag != value {
         return Err(IrisError::field(
             "permission_value",
             "Permission value does not match its name",

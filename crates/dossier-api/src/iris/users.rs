@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 use super::{
     common::case_name,
     ctx::{Body, Fields, IrisUser, path_id, require_admin},
-    server::{PERMISSIONS, permission_list, permissions},
+    server::permission_list,
     wire::{IrisError, IrisResult, done, ok},
 };
 use crate::state::AppState;
@@ -86,7 +86,7 @@ fn role_flags(actor: &Actor, role: Role, superuser: bool) -> i64 {
     let mut a = actor.clone();
     a.role = role;
     a.is_superuser = superuser;
-    permissions(&a)
+    dossier_core::role_flags(&a)
 }
 
 /// An IRIS access level in a body: an int or a numeric string, 1, 2 or 4.
@@ -157,7 +157,7 @@ fn permission_sources(actor: &Actor, a: &UserAccess) -> (i64, BTreeMap<i64, (&'s
     let base = role_flags(actor, a.role, a.user.is_superuser);
     let mut out: BTreeMap<i64, (&'static str, Vec<Value>)> = BTreeMap::new();
     let mut effective = base;
-    for (name, value) in PERMISSIONS {
+    for (name, value) in dossier_core::Capability::ALL.iter().map(|c| (c.name(), c.bit())) {
         if base & value != 0 {
             out.entry(value)
                 .or_insert((name, Vec::new()))

@@ -492,6 +492,20 @@ impl TargetKind {
             TargetKind::TimelineEvent => 7,
         }
     }
+
+    /// The object's name in errors.
+    pub fn name(self) -> &'static str {
+        match self {
+            TargetKind::Case => "case",
+            TargetKind::Alert => "alert",
+            TargetKind::CaseAsset => "asset",
+            TargetKind::CaseObservable => "observable",
+            TargetKind::Note => "note",
+            TargetKind::Task => "task",
+            TargetKind::Evidence => "evidence",
+            TargetKind::TimelineEvent => "timeline event",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -260,12 +260,15 @@ pub(crate) struct ListFilter {
     pub created_after: Option<i64>,
     pub created_before: Option<i64>,
     pub customer_id: Option<i64>,
+    /// The actor's case access: cases they may not read are left out, inside the query.
+    pub access: super::access::Scope,
 }
 
 fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
     q.push(" WHERE c.workspace_id = ")
         .bind(ws)
         .push(" AND c.deleted_at IS NULL");
+    f.access.push_readable(q, "c.id");
     if !f.status.is_empty() {
         q.push(" AND c.status IN ").bind_list(f.status.iter().copied());
     }
@@ -543,18 +546,6 @@ pub(crate) async fn state_canonical<'a, 'c: 'a>(
             .fetch_optional(ex)
             .await?;
     Ok(row.map(|r| r.0))
-}
-
-/// The internal ids of cases of `ws` by number: `(id, seq)` for each that exists.
-pub(crate) async fn ids_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, seqs: &[i64]) -> Result<Vec<(i64, i64)>> {
-    if seqs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = Sql::new("SELECT id, seq FROM cases WHERE workspace_id = ");
-    q.bind(ws)
-        .push(" AND deleted_at IS NULL AND seq IN ")
-        .bind_list(seqs.iter().copied());
-    q.fetch_all(ex).await
 }
 
 pub(crate) async fn seq_of(tx: &mut Tx<'_>, id: i64) -> Result<i64> {

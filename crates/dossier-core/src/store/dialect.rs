@@ -53,16 +53,6 @@ pub(crate) async fn user_ids<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, uuids: &[Uui
     sql.fetch_all(ex).await
 }
 
-pub(crate) async fn case_id<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, seq: i64) -> Result<Option<i64>> {
-    let row: Option<(i64,)> =
-        Sql::new("SELECT id FROM cases WHERE workspace_id = $1 AND seq = $2 AND deleted_at IS NULL")
-            .arg(ws)
-            .arg(seq)
-            .fetch_optional(ex)
-            .await?;
-    Ok(row.map(|r| r.0))
-}
-
 /// The newest audit entry of one kind of object in a case: `(activity id, at)`.
 pub(crate) async fn last_change<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,

@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 pub(crate) mod migrate;
 pub(crate) mod sql;
 
+pub(crate) mod access;
 pub(crate) mod activity;
 pub(crate) mod alert;
 pub(crate) mod asset;

@@ -34,18 +34,6 @@ pub(crate) fn push_tag(q: &mut Sql, tag: &str) {
         .push(" ESCAPE '\\'");
 }
 
-/// The internal id of a live case of the workspace.
-pub(crate) async fn case_id_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key) -> Result<Option<i64>> {
-    let mut q = Sql::new("SELECT id FROM cases WHERE workspace_id = ");
-    q.bind(ws).push(" AND deleted_at IS NULL AND ");
-    match key {
-        Key::Uuid(u) => q.push("uuid = ").bind(u),
-        Key::Seq(n) => q.push("seq = ").bind(n),
-    };
-    let row: Option<(i64,)> = q.fetch_optional(ex).await?;
-    Ok(row.map(|r| r.0))
-}
-
 /// The internal id of a live alert of the workspace.
 pub(crate) async fn alert_id_of<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key) -> Result<Option<i64>> {
     let mut q = Sql::new("SELECT id FROM alerts WHERE workspace_id = ");

@@ -405,6 +405,7 @@ pub(crate) async fn search<'a, 'c: 'a>(
     ex: impl Into<super::Ex<'a, 'c>>,
     backend: Backend,
     ws: i64,
+    scope: &super::access::Scope,
     text: &str,
     kinds: &[&'static str],
     before: Option<i64>,
@@ -425,7 +426,7 @@ pub(crate) async fn search<'a, 'c: 'a>(
     for window in WINDOWS.iter().copied().map(Some).chain([None]) {
         let lo = window.map_or(0, |w| hi.saturating_sub(w).max(0));
         let n = want - hits.len() as i64;
-        let q = search_sql(backend, ws, text, kinds, lo, hi, n);
+        let q = search_sql(backend, ws, scope, text, kinds, lo, hi, n);
         hits.extend(q.fetch_all::<HitRow>(ex.reborrow()).await?);
         if hits.len() as i64 >= want || lo == 0 {
             break;
@@ -437,9 +438,11 @@ pub(crate) async fn search<'a, 'c: 'a>(
 
 /// One range `[lo, hi)` of the search: matches found through the text indexes within the
 /// range, then ordered (at most the range's matches are sorted, never the whole index).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn search_sql(
     backend: Backend,
     ws: i64,
+    scope: &super::access::Scope,
     text: &str,
     kinds: &[&'static str],
     lo: i64,
@@ -472,8 +475,10 @@ pub(crate) fn search_sql(
     );
     q.bind(ws);
     q.push(" AND d.kind IN ").bind_list(kinds.iter().copied());
-    q.push(" AND COALESCE(c.id, a.id, ob.id, n.id) IS NOT NULL ORDER BY d.id DESC")
-        .limit(n);
+    q.push(" AND COALESCE(c.id, a.id, ob.id, n.id) IS NOT NULL");
+    // Hits of cases the actor may not read, and of everything inside them, are no hits.
+    scope.push_readable_or_none(&mut q, "COALESCE(c.id, pc.id)");
+    q.push(" ORDER BY d.id DESC").limit(n);
     q
 }
 
@@ -509,7 +514,6 @@ fn push_like(q: &mut Sql, backend: Backend, col: &'static str, pattern: String) 
 /// A case's observable whose value matched, with its case and the case's customer.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct ObservableMatchRow {
-    pub case_id: i64,
     pub case_seq: i64,
     pub case_title: String,
     pub customer_name: Option<String>,
@@ -526,11 +530,12 @@ pub(crate) async fn observables_like<'a, 'c: 'a>(
     ex: impl Into<super::Ex<'a, 'c>>,
     backend: Backend,
     ws: i64,
+    scope: &super::access::Scope,
     pattern: String,
     limit: i64,
 ) -> Result<Vec<ObservableMatchRow>> {
     let mut q = Sql::new(
-        "SELECT c.id AS case_id, c.seq AS case_seq, c.title AS case_title, cu.name AS customer_name, \
+        "SELECT c.seq AS case_seq, c.title AS case_title, cu.name AS customer_name, \
          l.seq AS link_seq, o.value, t.name AS type_name, l.description, l.tlp \
          FROM case_observables l JOIN observables o ON o.id = l.observable_id \
          JOIN observable_types t ON t.id = o.type_id JOIN cases c ON c.id = l.case_id \
@@ -540,6 +545,7 @@ pub(crate) async fn observables_like<'a, 'c: 'a>(
     q.one_off();
     q.bind(ws);
     push_like(&mut q, backend, "o.value", pattern);
+    scope.push_readable(&mut q, "c.id");
     q.push(" ORDER BY c.seq, l.seq").limit(limit);
     q.fetch_all(ex).await
 }
@@ -547,7 +553,6 @@ pub(crate) async fn observables_like<'a, 'c: 'a>(
 /// A note or a comment whose content matched, with its case and the case's customer.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct TextMatchRow {
-    pub case_id: i64,
     pub case_seq: i64,
     pub case_title: String,
     pub customer_name: Option<String>,
@@ -560,17 +565,19 @@ pub(crate) async fn notes_like<'a, 'c: 'a>(
     ex: impl Into<super::Ex<'a, 'c>>,
     backend: Backend,
     ws: i64,
+    scope: &super::access::Scope,
     pattern: String,
     limit: i64,
 ) -> Result<Vec<TextMatchRow>> {
     let mut q = Sql::new(
-        "SELECT c.id AS case_id, c.seq AS case_seq, c.title AS case_title, cu.name AS customer_name, \
+        "SELECT c.seq AS case_seq, c.title AS case_title, cu.name AS customer_name, \
          n.seq, n.title AS text FROM notes n JOIN cases c ON c.id = n.case_id \
          LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.deleted_at IS NULL AND n.workspace_id = ",
     );
     q.one_off();
     q.bind(ws);
     push_like(&mut q, backend, "n.content", pattern);
+    scope.push_readable(&mut q, "c.id");
     q.push(" ORDER BY c.seq, n.seq").limit(limit);
     q.fetch_all(ex).await
 }
@@ -581,17 +588,19 @@ pub(crate) async fn comments_like<'a, 'c: 'a>(
     ex: impl Into<super::Ex<'a, 'c>>,
     backend: Backend,
     ws: i64,
+    scope: &super::access::Scope,
     pattern: String,
     limit: i64,
 ) -> Result<Vec<TextMatchRow>> {
     let mut q = Sql::new(
-        "SELECT c.id AS case_id, c.seq AS case_seq, c.title AS case_title, cu.name AS customer_name, \
+        "SELECT c.seq AS case_seq, c.title AS case_title, cu.name AS customer_name, \
          m.seq, m.content AS text FROM comments m JOIN cases c ON c.id = m.case_id \
          LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.deleted_at IS NULL AND m.workspace_id = ",
     );
     q.one_off();
     q.bind(ws);
     push_like(&mut q, backend, "m.content", pattern);
+    scope.push_readable(&mut q, "c.id");
     q.push(" ORDER BY c.seq, m.seq").limit(limit);
     q.fetch_all(ex).await
 }

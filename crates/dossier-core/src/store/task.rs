@@ -240,7 +240,8 @@ pub(crate) async fn assignees_of<'a, 'c: 'a>(
 pub(crate) enum Scope {
     Case(i64),
     Global,
-    All,
+    /// Global tasks and the tasks of every case the actor may read.
+    All(super::access::Scope),
 }
 
 /// List filters, already resolved to stored values.
@@ -272,7 +273,7 @@ fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
         Scope::Global => {
             q.push(" AND t.case_id IS NULL");
         }
-        Scope::All => {}
+        Scope::All(access) => access.push_readable_or_none(q, "t.case_id"),
     }
     if !f.status.is_empty() {
         q.push(" AND t.status_id IN ").bind_list(f.status.iter().copied());

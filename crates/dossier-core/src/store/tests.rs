@@ -349,9 +349,17 @@ fn assert_indexed(backend: Backend, table_alias: &str, what: &str, lines: &[Stri
     }
 }
 
+/// A case filter of an actor who reads every case (the default filter reads none).
+fn open_filter() -> case::ListFilter {
+    case::ListFilter {
+        access: super::access::Scope::Uniform(super::access::FULL_ACCESS),
+        ..Default::default()
+    }
+}
+
 async fn explain_lists(db: &Db) {
     let b = db.backend();
-    let f = case::ListFilter::default();
+    let f = open_filter();
     for sort in [
         CaseSort::CreatedAt,
         CaseSort::UpdatedAt,
@@ -368,9 +376,27 @@ async fn explain_lists(db: &Db) {
             }
         }
     }
+    // A user whose access varies per case: the rule runs per row, the walk stays on the index.
+    let per_case = case::ListFilter {
+        access: super::access::Scope::PerCase {
+            user: 1,
+            follow: Some(super::access::READ_ONLY),
+            default: super::access::FULL_ACCESS,
+        },
+        ..Default::default()
+    };
+    for sort in [CaseSort::CreatedAt, CaseSort::Number] {
+        let sql = case::list_sql(b, &per_case, sort, true, true);
+        assert_indexed(
+            b,
+            "c",
+            &format!("cases with per-case access, {sort:?}"),
+            &plan(db, &sql).await,
+        );
+    }
     let by_status = case::ListFilter {
         status: vec![2],
-        ..Default::default()
+        ..open_filter()
     };
     assert_indexed(
         b,
@@ -380,7 +406,7 @@ async fn explain_lists(db: &Db) {
     );
     let by_sev = case::ListFilter {
         severity: vec![4],
-        ..Default::default()
+        ..open_filter()
     };
     assert_indexed(
         b,
@@ -390,7 +416,7 @@ async fn explain_lists(db: &Db) {
     );
     let text = case::ListFilter {
         q: Some("evil.example.com".into()),
-        ..Default::default()
+        ..open_filter()
     };
     let lines = plan(db, &case::list_sql(b, &text, CaseSort::CreatedAt, true, false)).await;
     assert_indexed(b, "c", "cases by text", &lines);
@@ -419,7 +445,16 @@ async fn explain_lists(db: &Db) {
     // on PostgreSQL), never the whole table; only the range's matches are sorted.
     let kinds = ["alert", "case", "note", "observable"];
     for (lo, what) in [(90_000, "search, newest range"), (0, "search, open range")] {
-        let sql = super::search::search_sql(b, 1, "host-42.corp", &kinds, lo, 100_001, 51);
+        let sql = super::search::search_sql(
+            b,
+            1,
+            &super::access::Scope::Uniform(super::access::FULL_ACCESS),
+            "host-42.corp",
+            &kinds,
+            lo,
+            100_001,
+            51,
+        );
         let lines = plan(db, &sql).await;
         let joined = lines.join("\n");
         match b {
@@ -549,8 +584,10 @@ async fn search_walks_ranges(db: &Db) {
     .expect("seed search docs");
     let ids = |rows: Vec<super::search::HitRow>| rows.into_iter().map(|r| r.doc_id).collect::<Vec<_>>();
     let kinds = ["observable"];
-    let find =
-        |before: Option<i64>, limit: u32| super::search::search(db, b, 1, "quuxotic-beacon", &kinds, before, limit);
+    let open = super::access::Scope::Uniform(super::access::FULL_ACCESS);
+    let find = |before: Option<i64>, limit: u32| {
+        super::search::search(db, b, 1, &open, "quuxotic-beacon", &kinds, before, limit)
+    };
     // limit + 1 rows: one match from the newest range, the next from the second.
     assert_eq!(ids(find(None, 1).await.expect("search")), [149_000, 140_000]);
     // Everything: all three ranges, never workspace 2's match.
@@ -559,7 +596,7 @@ async fn search_walks_ranges(db: &Db) {
     assert_eq!(ids(find(Some(140_000), 10).await.expect("search")), [3]);
     assert!(find(Some(3), 10).await.expect("search").is_empty());
     // Workspace 2 sees only its own.
-    let other = super::search::search(db, b, 2, "quuxotic", &kinds, None, 10)
+    let other = super::search::search(db, b, 2, &open, "quuxotic", &kinds, None, 10)
         .await
         .expect("search");
     assert_eq!(ids(other), [149_500]);

@@ -460,7 +460,11 @@ mod plans {
     async fn explain_all(db: &Db) {
         let b = db.backend();
         // Tasks: of a case, global, all; by number (index order) and by due date.
-        for scope in [task::Scope::Case(1), task::Scope::Global, task::Scope::All] {
+        for scope in [
+            task::Scope::Case(1),
+            task::Scope::Global,
+            task::Scope::All(super::access::Scope::Uniform(super::access::FULL_ACCESS)),
+        ] {
             let f = task::ListFilter {
                 scope,
                 status: vec![],
@@ -486,7 +490,7 @@ mod plans {
             }
         }
         let filtered = task::ListFilter {
-            scope: task::Scope::All,
+            scope: task::Scope::All(super::access::Scope::Uniform(super::access::FULL_ACCESS)),
             status: vec![2],
             assignee: Some(Some(task::AssigneeKey::Id(1))),
             tags: vec!["x".into()],
