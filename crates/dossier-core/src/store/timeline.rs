@@ -463,7 +463,7 @@ mod plans {
         for scope in [
             task::Scope::Case(1),
             task::Scope::Global,
-            task::Scope::All(super::access::Scope::Uniform(super::access::FULL_ACCESS)),
+            task::Scope::All(crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS)),
         ] {
             let f = task::ListFilter {
                 scope,
@@ -490,7 +490,7 @@ mod plans {
             }
         }
         let filtered = task::ListFilter {
-            scope: task::Scope::All(super::access::Scope::Uniform(super::access::FULL_ACCESS)),
+            scope: task::Scope::All(crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS)),
             status: vec![2],
             assignee: Some(Some(task::AssigneeKey::Id(1))),
             tags: vec!["x".into()],
