@@ -7,6 +7,7 @@ mod alerts;
 mod assets;
 mod auth;
 mod bad_input;
+mod case_access;
 mod cases;
 mod comments;
 mod custom_fields;

@@ -153,6 +153,25 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Whether every case may be read (then no condition is needed).
+    pub(crate) fn reads_all(&self) -> bool {
+        matches!(self, Scope::Uniform(l) if *l >= READ_ONLY)
+    }
+
+    /// Appends the condition "the observable identity may be seen" for the observable id
+    /// expression `obs`: an identity is seen through an alert, or through a case the actor may
+    /// read, so the value of an indicator known only from a hidden case does not leak.
+    pub(crate) fn push_observable_visible(&self, q: &mut Sql, obs: &'static str) {
+        q.push("(EXISTS (SELECT 1 FROM alert_observables ao WHERE ao.observable_id = ")
+            .push(obs)
+            .push(") OR EXISTS (SELECT 1 FROM case_observables co WHERE co.observable_id = ")
+            .push(obs);
+        self.push_readable(q, "co.case_id");
+        q.push("))");
+    }
+}
+
 /// A live case of the workspace with the actor's level on it.
 #[derive(Debug, Clone, FromRow)]
 pub(crate) struct CaseLevel {

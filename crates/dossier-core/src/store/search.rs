@@ -478,6 +478,11 @@ pub(crate) fn search_sql(
     q.push(" AND COALESCE(c.id, a.id, ob.id, n.id) IS NOT NULL");
     // Hits of cases the actor may not read, and of everything inside them, are no hits.
     scope.push_readable_or_none(&mut q, "COALESCE(c.id, pc.id)");
+    if !scope.reads_all() {
+        q.push(" AND (d.kind <> 'observable' OR ");
+        scope.push_observable_visible(&mut q, "ob.id");
+        q.push(")");
+    }
     q.push(" ORDER BY d.id DESC").limit(n);
     q
 }
