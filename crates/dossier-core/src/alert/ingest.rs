@@ -23,7 +23,7 @@ use crate::{
     store::{
         self, Ex, Tx,
         activity::{Audit, Entry},
-        alert::{AlertInsert, SignalValues},
+        alert::{AlertInsert, RepeatValues, SignalValues},
         reference::RefTable,
         term::{self, Owner},
     },
@@ -426,11 +426,7 @@ impl Core {
 /// A repeat of an alert that already exists.
 #[derive(Debug, Clone, Default)]
 struct Bump {
-    count: i32,
-    title: String,
-    description: Option<String>,
-    severity: Option<i16>,
-    signal: SignalValues,
+    values: RepeatValues,
     tags: Vec<String>,
     category: Vec<String>,
     subcategory: Vec<String>,
@@ -487,11 +483,12 @@ async fn ingest(tx: &mut Tx<'_>, audit: &Audit, items: &[Draft], now: i64) -> Re
                     bump_order.push(id);
                 }
                 let b = bumps.entry(id).or_default();
-                b.count = b.count.saturating_add(it.insert.occurrences);
-                b.title.clone_from(&it.insert.title);
-                b.description = it.description_given.clone().or(b.description.take());
-                b.severity = it.severity_given.or(b.severity);
-                absorb_signal(&mut b.signal, &it.insert.signal);
+                let v = &mut b.values;
+                v.count = v.count.saturating_add(it.insert.occurrences);
+                v.title.clone_from(&it.insert.title);
+                v.description = it.description_given.clone().or(v.description.take());
+                v.severity = it.severity_given.or(v.severity);
+                absorb_signal(&mut v.signal, &it.insert.signal);
                 push_unique_names(&mut b.tags, &it.tags);
                 push_unique_names(&mut b.category, &it.category);
                 push_unique_names(&mut b.subcategory, &it.subcategory);
@@ -584,17 +581,7 @@ async fn ingest(tx: &mut Tx<'_>, audit: &Audit, items: &[Draft], now: i64) -> Re
     }
     for id in bump_order {
         let Some(b) = bumps.get(&id) else { continue };
-        store::alert::bump(
-            tx,
-            id,
-            b.count,
-            &b.title,
-            b.description.as_deref(),
-            b.severity,
-            &b.signal,
-            now,
-        )
-        .await?;
+        store::alert::bump(tx, id, &b.values, now).await?;
         for (kind, list) in [
             (term::TAG, &b.tags),
             (term::CATEGORY, &b.category),
@@ -631,10 +618,10 @@ async fn ingest(tx: &mut Tx<'_>, audit: &Audit, items: &[Draft], now: i64) -> Re
             Entry::new("alert", r.id, r.uuid, "repeat")
                 .change(
                     "occurrences",
-                    Some((r.occurrences - b.count).to_string()),
+                    Some((r.occurrences - b.values.count).to_string()),
                     Some(r.occurrences.to_string()),
                 )
-                .message(format!("received again {} time(s)", b.count)),
+                .message(format!("received again {} time(s)", b.values.count)),
         );
     }
     store::activity::record(tx, audit, now, &entries).await?;

@@ -196,18 +196,19 @@ pub(crate) async fn find_by_dedup(tx: &mut Tx<'_>, ws: i64, keys: &[Vec<u8>]) ->
     Ok(out)
 }
 
+/// What a repeat of an alert brings: its count and the values it refreshes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RepeatValues {
+    pub count: i32,
+    pub title: String,
+    pub description: Option<String>,
+    pub severity: Option<i16>,
+    pub signal: SignalValues,
+}
+
 /// A repeat of an existing alert: count it and refresh what the source says now (the title
 /// always; the other fields when the repeat gives them).
-pub(crate) async fn bump(
-    tx: &mut Tx<'_>,
-    id: i64,
-    count: i32,
-    title: &str,
-    description: Option<&str>,
-    severity: Option<i16>,
-    signal: &SignalValues,
-    now: i64,
-) -> Result<()> {
+pub(crate) async fn bump(tx: &mut Tx<'_>, id: i64, v: &RepeatValues, now: i64) -> Result<()> {
     Sql::new(
         "UPDATE alerts SET occurrences = occurrences + $2, last_seen_at = $3, updated_at = $3, title = $4, \
          description = COALESCE($5, description), severity = COALESCE($6, severity), \
@@ -216,17 +217,17 @@ pub(crate) async fn bump(
          flagged = COALESCE($11, flagged), safe = COALESCE($12, safe), version = version + 1 WHERE id = $1",
     )
     .arg(id)
-    .arg(count)
+    .arg(v.count)
     .arg(now)
-    .arg(title)
-    .arg(description)
-    .arg(severity)
-    .arg(signal.subject_email.clone())
-    .arg(signal.subject_name.clone())
-    .arg(signal.signal_type.clone())
-    .arg(signal.platform_event_id.clone())
-    .arg(signal.flagged)
-    .arg(signal.safe)
+    .arg(v.title.clone())
+    .arg(v.description.clone())
+    .arg(v.severity)
+    .arg(v.signal.subject_email.clone())
+    .arg(v.signal.subject_name.clone())
+    .arg(v.signal.signal_type.clone())
+    .arg(v.signal.platform_event_id.clone())
+    .arg(v.signal.flagged)
+    .arg(v.signal.safe)
     .execute(tx)
     .await?;
     Ok(())
