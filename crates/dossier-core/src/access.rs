@@ -155,7 +155,13 @@ pub(crate) async fn check(ex: Ex<'_, '_>, actor: &Actor, scope: &Scope, key: Cas
     if need == Need::Write {
         actor.require_write()?;
     }
-    let row = store::access::case_level(ex, scope, actor.workspace_id.0, key)
+    check_in(ex, actor.workspace_id.0, scope, key, need).await
+}
+
+/// [`check`] inside a write whose actor's role was checked already (the transaction knows the
+/// workspace, not the actor).
+pub(crate) async fn check_in(ex: Ex<'_, '_>, ws: i64, scope: &Scope, key: CaseKey, need: Need) -> Result<CaseRef> {
+    let row = store::access::case_level(ex, scope, ws, key)
         .await?
         .ok_or(Error::not_found("case"))?;
     let level = AccessLevel::from_value(i64::from(row.level)).unwrap_or(AccessLevel::DenyAll);

@@ -40,7 +40,8 @@ pub use access::{CaseRef, Need};
 pub use actor::{Actor, Via};
 pub use alert::{
     AlertAsset, AlertClassification, AlertCustomer, AlertImport, AlertQuery, AlertRecord, AlertRecordPage,
-    AlertRecordPatch, MAX_BATCH, NewAlertAsset, NewAlertRecord, RelatedAlerts,
+    AlertRecordPatch, AlertText, Dedup, MAX_BATCH, MAX_RECORD_ITEMS, MAX_RECORD_JSON, Merged, NewAlertAsset,
+    NewAlertRecord, RelatedAlerts, Selection, Wording,
 };
 pub use auth::{Bootstrap, BootstrapReport, LoginOutcome};
 pub use blob::StagedUpload;

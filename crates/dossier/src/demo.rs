@@ -224,6 +224,7 @@ pub async fn load(core: &Core) -> Result<(), String> {
                         actor,
                         dossier_core::Key::Uuid(alert.alert.id),
                         dossier_core::Key::Uuid(case.id),
+                        dossier_core::AlertImport::default(),
                     )
                     .await
                     .map_err(e)?;

@@ -13,9 +13,11 @@ use axum::{
     routing::{get, post},
 };
 use dossier_core::{
-    Actor, AlertImport, AlertQuery, AlertRecord, AlertRecordPatch, Capability, Core, Key, NewAlertAsset,
-    NewAlertRecord,
-    model::{Activity, Case, NewObservable, Page, RefKey, Resolution, Severity, Status, Timestamp, Tlp, User},
+    Actor, AlertImport, AlertQuery, AlertRecord, AlertRecordPatch, AlertText, Core, Key, NewAlertAsset, NewAlertRecord,
+    Selection, Wording,
+    model::{
+        Activity, Case, NewAlert, NewObservable, Page, RefKey, Resolution, Severity, Status, Timestamp, Tlp, User,
+    },
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -24,17 +26,12 @@ use super::{
     cases::severity_id,
     common::{FieldMap, case_name, history, split_tags, translate},
     ctx::{Body, Fields, IrisUser, Query, lenient_int, path_id},
-    server::require_flag,
     wire::{IrisError, IrisResult, date, datetime, ok, parse_datetime},
 };
 use crate::{extract::QueryMap, state::AppState};
 
 const NOT_FOUND: &str = "Alert not found";
 const NO_CASE: &str = "Target case not found";
-
-const ALERTS_READ: Capability = Capability::AlertsRead;
-const ALERTS_WRITE: Capability = Capability::AlertsWrite;
-const ALERTS_DELETE: Capability = Capability::AlertsDelete;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -533,7 +530,6 @@ fn flag(f: &Fields, name: &str) -> bool {
 // ---- Handlers ----
 
 async fn get_one(State(s): State<AppState>, IrisUser(a): IrisUser, Path(raw): Path<String>) -> IrisResult {
-    require_flag(&s, &a, ALERTS_READ).await?;
     let n = path_id(&raw, NOT_FOUND)?;
     let r = s.core.get_alert_record(&a, Key::Seq(n)).await.map_err(err)?;
     let related = s.core.related_alerts(&a, Key::Seq(n)).await.map_err(err)?;
@@ -556,7 +552,6 @@ fn q_time(q: &QueryMap, key: &str) -> Option<i64> {
 }
 
 async fn filter(State(s): State<AppState>, IrisUser(a): IrisUser, Query(q): Query) -> IrisResult {
-    require_flag(&s, &a, ALERTS_READ).await?;
     let page = q_int(&q, "page").filter(|p| *p > 0).unwrap_or(1);
     let per_page = q_int(&q, "per_page").filter(|p| *p > 0).unwrap_or(10);
     let numbers = match q.get("alert_ids").filter(|v| !v.trim().is_empty()) {
@@ -587,8 +582,9 @@ async fn filter(State(s): State<AppState>, IrisUser(a): IrisUser, Query(q): Quer
             })
             .unwrap_or_default()
     };
-    let severity = q_int(&q, "alert_severity_id");
-    let resolution = q_int(&q, "alert_resolution_id");
+    // An id that names no IRIS severity or resolution matches nothing.
+    let severity = q_int(&q, "alert_severity_id").map(severity_of);
+    let resolution = q_int(&q, "alert_resolution_id").map(resolution_of);
     let query = AlertQuery {
         title: q_text(&q, "alert_title"),
         description: q_text(&q, "alert_description"),
@@ -596,15 +592,9 @@ async fn filter(State(s): State<AppState>, IrisUser(a): IrisUser, Query(q): Quer
         tags: q_text(&q, "alert_tags"),
         source_ref: q_text(&q, "source_reference"),
         state_id: q_int(&q, "alert_status_id"),
-        // An id that names nothing matches nothing.
-        severity: severity.map(|v| severity_of(v).unwrap_or(Severity::Other)),
-        resolution: match resolution {
-            Some(v) => match resolution_of(v) {
-                Some(r) => Some(r),
-                None => Some(Resolution::Duplicate),
-            },
-            None => None,
-        },
+        matches_nothing: severity == Some(None) || resolution == Some(None),
+        severity: severity.flatten(),
+        resolution: resolution.flatten(),
         owner,
         customer: q_int(&q, "alert_customer_id"),
         classification: q_int(&q, "alert_classification_id"),
@@ -644,7 +634,6 @@ async fn filter(State(s): State<AppState>, IrisUser(a): IrisUser, Query(q): Quer
 }
 
 async fn add(State(s): State<AppState>, IrisUser(a): IrisUser, Body(f): Body) -> IrisResult {
-    require_flag(&s, &a, ALERTS_WRITE).await?;
     let title = f.req_str("alert_title")?;
     let severity = severity_field(f.req_int("alert_severity_id")?)?;
     let state = f.req_int("alert_status_id")?;
@@ -654,18 +643,22 @@ async fn add(State(s): State<AppState>, IrisUser(a): IrisUser, Body(f): Body) ->
         None => None,
     };
     let input = NewAlertRecord {
-        title,
-        description: opt_text(&f, "alert_description")?,
-        severity: Some(severity),
+        alert: NewAlert {
+            title,
+            description: opt_text(&f, "alert_description")?,
+            severity: Some(severity),
+            source: opt_text(&f, "alert_source")?,
+            source_ref: opt_text(&f, "alert_source_ref")?,
+            source_link: opt_text(&f, "alert_source_link")?.filter(|l| !l.is_empty()),
+            event_time: opt_time(&f, "alert_source_event_time")?,
+            observables: iocs_field(&f)?.unwrap_or_default(),
+            ..NewAlert::default()
+        },
         state_id: Some(state),
         resolution: f
             .opt_int("alert_resolution_status_id")?
             .map(resolution_field)
             .transpose()?,
-        source: opt_text(&f, "alert_source")?,
-        source_ref: opt_text(&f, "alert_source_ref")?,
-        source_link: opt_text(&f, "alert_source_link")?.filter(|l| !l.is_empty()),
-        event_time: opt_time(&f, "alert_source_event_time")?,
         owner,
         customer: Some(customer),
         classification: f.opt_int("alert_classification_id")?,
@@ -673,7 +666,6 @@ async fn add(State(s): State<AppState>, IrisUser(a): IrisUser, Body(f): Body) ->
         tags: opt_text(&f, "alert_tags")?,
         source_content: opt_doc(&f, "alert_source_content"),
         context: opt_doc(&f, "alert_context"),
-        observables: iocs_field(&f)?.unwrap_or_default(),
         assets: assets_field(&f)?.unwrap_or_default(),
     };
     let r = s.core.create_alert_record(&a, input).await.map_err(err)?;
@@ -694,7 +686,6 @@ async fn update(
     Path(raw): Path<String>,
     Body(f): Body,
 ) -> IrisResult {
-    require_flag(&s, &a, ALERTS_WRITE).await?;
     let n = path_id(&raw, NOT_FOUND)?;
     // An unknown alert first, whatever the body holds.
     s.core.get_alert_record(&a, Key::Seq(n)).await.map_err(err)?;
@@ -759,20 +750,39 @@ async fn update(
 }
 
 async fn delete(State(s): State<AppState>, IrisUser(a): IrisUser, Path(raw): Path<String>) -> IrisResult {
-    require_flag(&s, &a, ALERTS_DELETE).await?;
     let n = path_id(&raw, NOT_FOUND)?;
     s.core.delete_alert(&a, Key::Seq(n)).await.map_err(err)?;
     ok("Alert deleted", json!({"alert_id": n}))
 }
 
+/// How IRIS words an escalation: `[ALERT] <title>` cases and events, Markdown headings in the
+/// new case's description and under a merge note.
+const IRIS_WORDING: Wording = Wording {
+    case_title: |a| format!("[ALERT] {}", a.title),
+    case_description: escalation_description,
+    merge_note: |a| format!("\n\n### Escalation note\n\n{}\n\n", a.note.unwrap_or_default()),
+    event_title: |a| format!("[ALERT] {}", a.title),
+};
+
+fn escalation_description(a: &AlertText<'_>) -> String {
+    let mut d = format!("*Alert escalated by {}*\n\n", a.by());
+    if let Some(n) = a.note {
+        d.push_str(&format!("### Escalation note\n\n{n}\n\n"));
+    }
+    d.push_str(&format!("### Alert description\n\n{}", a.description));
+    d
+}
+
+/// IRIS imports only what the import lists name.
 fn import(f: &Fields) -> Result<AlertImport, IrisError> {
     Ok(AlertImport {
-        observables: uuid_list(f, "iocs_import_list"),
-        assets: uuid_list(f, "assets_import_list"),
+        observables: Selection::Only(uuid_list(f, "iocs_import_list")),
+        assets: Selection::Only(uuid_list(f, "assets_import_list")),
         note: f.opt_str("note")?,
         as_event: flag(f, "import_as_event"),
         case_title: f.opt_str("case_title")?.filter(|t| !t.trim().is_empty()),
-        case_tags: split_tags(f.opt_str("case_tags")?.as_deref()),
+        case_tags: Some(split_tags(f.opt_str("case_tags")?.as_deref())),
+        wording: IRIS_WORDING,
     })
 }
 
@@ -782,7 +792,6 @@ async fn escalate(
     Path(raw): Path<String>,
     Body(f): Body,
 ) -> IrisResult {
-    require_flag(&s, &a, ALERTS_WRITE).await?;
     let n = path_id(&raw, NOT_FOUND)?;
     s.core.get_alert_record(&a, Key::Seq(n)).await.map_err(err)?;
     let case = s.core.escalate_alert(&a, Key::Seq(n), import(&f)?).await.map_err(err)?;
@@ -798,7 +807,6 @@ fn target_case(f: &Fields) -> Result<i64, IrisError> {
 }
 
 async fn merge(State(s): State<AppState>, IrisUser(a): IrisUser, Path(raw): Path<String>, Body(f): Body) -> IrisResult {
-    require_flag(&s, &a, ALERTS_WRITE).await?;
     let target = target_case(&f)?;
     let n = path_id(&raw, NOT_FOUND)?;
     s.core.get_alert_record(&a, Key::Seq(n)).await.map_err(err)?;
@@ -807,9 +815,10 @@ async fn merge(State(s): State<AppState>, IrisUser(a): IrisUser, Path(raw): Path
     }
     let case = s
         .core
-        .merge_alert_record(&a, Key::Seq(n), Key::Seq(target), import(&f)?)
+        .merge_alert(&a, Key::Seq(n), Key::Seq(target), import(&f)?)
         .await
-        .map_err(err)?;
+        .map_err(err)?
+        .case;
     ok("Alert merged", case_json(&s, &a, &case).await?)
 }
 
@@ -819,7 +828,6 @@ async fn unmerge(
     Path(raw): Path<String>,
     Body(f): Body,
 ) -> IrisResult {
-    require_flag(&s, &a, ALERTS_WRITE).await?;
     let target = target_case(&f)?;
     let n = path_id(&raw, NOT_FOUND)?;
     s.core.get_alert_record(&a, Key::Seq(n)).await.map_err(err)?;

@@ -28,14 +28,6 @@ pub async fn caller_flags(s: &AppState, actor: &Actor) -> Result<i64, IrisError>
     Ok(s.core.capabilities(actor).await?)
 }
 
-/// The caller must hold `cap`: else IRIS's 403.
-pub async fn require_flag(s: &AppState, actor: &Actor, cap: Capability) -> Result<(), IrisError> {
-    s.core.require_capability(actor, cap).await.map_err(|e| match e {
-        dossier_core::Error::Forbidden(_) => IrisError::denied(),
-        other => IrisError::from(other),
-    })
-}
-
 /// `(name, value)` pairs of the flags set in `mask`.
 pub fn permission_list(mask: i64) -> Vec<serde_json::Value> {
     Capability::ALL

@@ -6,6 +6,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
+use dossier_core::AlertImport;
 use dossier_core::model::{
     Activity, Alert, AlertFilter, AlertIngest, AlertPatch, BatchResult, Case, NewAlert, Page, Severity, Status,
 };
@@ -38,6 +39,14 @@ struct ListParams {
     severity: Option<String>,
     source: Option<String>,
     tags: Option<String>,
+    /// Alerts holding every one of these categories (comma-separated).
+    category: Option<String>,
+    /// Exact, case-insensitive.
+    subject_email: Option<String>,
+    signal_type: Option<String>,
+    platform_event_id: Option<String>,
+    flagged: Option<bool>,
+    safe: Option<bool>,
     /// Case-insensitive substring of title or description.
     q: Option<String>,
     created_after: Option<String>,
@@ -52,6 +61,12 @@ const LIST_KEYS: &[&str] = &[
     "severity",
     "source",
     "tags",
+    "category",
+    "subject_email",
+    "signal_type",
+    "platform_event_id",
+    "flagged",
+    "safe",
     "q",
     "created_after",
     "created_before",
@@ -120,6 +135,12 @@ async fn list(State(s): State<AppState>, Auth(a): Auth, RawQuery(raw): RawQuery)
         severity: q.enums("severity", Severity::parse, &Severity::names())?,
         source: q.get("source").map(str::to_owned),
         tags: q.list("tags"),
+        category: q.list("category"),
+        subject_email: q.get("subject_email").map(str::to_owned),
+        signal_type: q.get("signal_type").map(str::to_owned),
+        platform_event_id: q.get("platform_event_id").map(str::to_owned),
+        flagged: q.bool("flagged")?,
+        safe: q.bool("safe")?,
         q: q.get("q").map(str::to_owned),
         created_after: q.time("created_after")?,
         created_before: q.time("created_before")?,
@@ -156,7 +177,9 @@ async fn update(
     Ok(with_etag(alert.version, Json(alert)))
 }
 
-/// Open a new case from the alert; the alert is linked and marked escalated.
+/// Open a new case from the alert (title, description, severity, TLP, PAP, tags, customer,
+/// classification and every observable and asset carried; owned by the alert's assignee, else
+/// by the caller); the alert is linked and marked escalated. An escalated alert: 409.
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/promote", tag = "alerts", request_body = Promote,
     params(("id" = String, Path, description = "Alert number or UUID")),
     responses((status = 201, body = Case), (status = 404, body = Problem)))]
@@ -167,11 +190,16 @@ async fn promote(
     OptionalJsonBody(p): OptionalJsonBody<Promote>,
 ) -> ApiResult<Response> {
     let k = key(&id, "alert")?;
-    let case = s.core.promote_alert(&a, k, p.title).await?;
+    let import = AlertImport {
+        case_title: p.title,
+        ..AlertImport::default()
+    };
+    let case = s.core.escalate_alert(&a, k, import).await?;
     Ok((StatusCode::CREATED, Json(case)).into_response())
 }
 
-/// Attach the alert to an existing case; the alert is marked merged.
+/// Attach the alert to an existing case with every observable and asset; the alert is marked
+/// merged (an escalated alert stays escalated).
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/merge", tag = "alerts", request_body = Merge,
     params(("id" = String, Path, description = "Alert number or UUID")),
     responses((status = 200, body = Alert), (status = 404, body = Problem), (status = 422, body = Problem)))]
@@ -184,7 +212,9 @@ async fn merge(
     let k = key(&id, "alert")?;
     let case = dossier_core::Key::parse(&m.case_id)
         .ok_or_else(|| crate::ApiError::field("case_id", "invalid_id", "case_id must be a case number or UUID"))?;
-    Ok(Json(s.core.merge_alert(&a, k, case).await?))
+    Ok(Json(
+        s.core.merge_alert(&a, k, case, AlertImport::default()).await?.alert,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/alerts/{id}/activity", tag = "alerts",

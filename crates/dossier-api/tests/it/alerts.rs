@@ -1,5 +1,6 @@
 //! `/api/v1/alerts`: ingest with deduplication, batches, filters and keyset paging, updates
-//! with optimistic concurrency, promotion to a case, merging into a case, the audit trail.
+//! with optimistic concurrency, promotion to a case, merging into a case, the audit trail; the
+//! alert service's rules (dedup, escalation, merge) checked across the native and IRIS APIs.
 
 use std::collections::HashSet;
 
@@ -24,7 +25,12 @@ both!(
     promote_to_case,
     merge_into_case,
     activity_trail,
-    observables_travel_with_the_alert
+    observables_travel_with_the_alert,
+    signal_fields_round_trip_and_filter,
+    inline_observables_and_dedup_single_and_batch,
+    escalation_rules_hold_for_every_api,
+    merge_rules_hold_for_every_api,
+    unknown_references_are_refused
 );
 
 fn numbers(r: &Resp) -> Vec<i64> {
@@ -1355,4 +1361,549 @@ async fn observables_travel_with_the_alert(b: Backend) {
         values,
         ["10.1.2.3", "d41d8cd98f00b204e9800998ecf8427e", "evil.example.com"]
     );
+}
+
+/// A team (IRIS group) of the default workspace; its id.
+async fn team(app: &TestApp, name: &str) -> String {
+    let g = app
+        .iris_ok(
+            "POST",
+            "/manage/groups/add",
+            Some(json!({"group_name": name, "group_description": "d"})),
+        )
+        .await;
+    g["group_uuid"].as_str().unwrap().to_owned()
+}
+
+/// The signal fields, teams, organisations, observables and custom fields are stored, shown
+/// and (the signal ones) filtered on.
+async fn signal_fields_round_trip_and_filter(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let soc = team(&app, "SOC").await;
+    let other = app
+        .admin("POST", "/api/v1/workspaces", Some(json!({"name": "MSSP client"})))
+        .await
+        .expect(201);
+    let other_id = other.body["id"].as_str().unwrap().to_owned();
+    app.admin(
+        "POST",
+        "/api/v1/custom-fields",
+        Some(json!({"entity": "alert", "key": "sensor", "type": "text"})),
+    )
+    .await
+    .expect(201);
+    let r = app
+        .admin(
+            "POST",
+            "/api/v1/alerts",
+            Some(json!({
+                "title": "Impossible travel", "source": "duo", "source_ref": "DUO-1",
+                "subject_email": " J.Doe@Example.com ", "subject_name": "Jane Doe",
+                "signal_type": "core_iam", "category": ["data", "Identity"], "subcategory": ["exfiltration"],
+                "platform_event_id": "DUO-123", "flagged": true, "safe": false,
+                "teams": [soc], "organizations": [other_id],
+                "observables": [{"type": "ip-any", "value": "10.0.0.1"}, {"type": "domain", "value": "Evil.Example.com", "tlp": "red"}],
+                "custom": {"sensor": "edr-1"}
+            })),
+        )
+        .await
+        .expect(201);
+    let a = r.body["alert"].clone();
+    assert_eq!(a["subject_email"], "j.doe@example.com");
+    assert_eq!(a["subject_name"], "Jane Doe");
+    assert_eq!(a["signal_type"], "core_iam");
+    assert_eq!(a["category"], json!(["data", "Identity"]));
+    assert_eq!(a["subcategory"], json!(["exfiltration"]));
+    assert_eq!(a["platform_event_id"], "DUO-123");
+    assert_eq!(a["flagged"], true);
+    assert_eq!(a["safe"], false);
+    assert_eq!(a["teams"], json!([{"id": soc, "name": "SOC"}]));
+    assert_eq!(a["organizations"], json!([{"id": other_id, "name": "MSSP client"}]));
+    assert_eq!(a["custom"], json!({"sensor": "edr-1"}));
+    let values: Vec<&str> = a["observables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["10.0.0.1", "evil.example.com"]);
+    assert_eq!(a["observables"][1]["tlp"], "red");
+    // Read back as stored, by number.
+    let g = app.admin("GET", "/api/v1/alerts/1", None).await.expect(200);
+    for k in [
+        "subject_email",
+        "subject_name",
+        "signal_type",
+        "category",
+        "subcategory",
+        "platform_event_id",
+        "flagged",
+        "safe",
+        "teams",
+        "organizations",
+        "observables",
+        "custom",
+    ] {
+        assert_eq!(g.body[k], a[k], "{k}");
+    }
+    // The same observables are the alert's own list.
+    let o = app.admin("GET", "/api/v1/alerts/1/observables", None).await.expect(200);
+    assert_eq!(o.body["items"].as_array().unwrap().len(), 2);
+
+    // Two more alerts: one benign from another user, one bare.
+    app.admin(
+        "POST",
+        "/api/v1/alerts",
+        Some(
+            json!({"title": "Login", "subject_email": "bob@example.com", "signal_type": "okta",
+                    "platform_event_id": "OK-1", "safe": true, "category": ["identity"]}),
+        ),
+    )
+    .await
+    .expect(201);
+    app.admin("POST", "/api/v1/alerts", Some(json!({"title": "Bare"})))
+        .await
+        .expect(201);
+    for (query, expected) in [
+        ("subject_email=J.DOE@example.com", vec![1]),
+        ("subject_email=bob@example.com", vec![2]),
+        ("subject_email=nobody@example.com", vec![]),
+        ("signal_type=core_iam", vec![1]),
+        ("signal_type=okta", vec![2]),
+        ("platform_event_id=DUO-123", vec![1]),
+        ("platform_event_id=DUO", vec![]),
+        ("flagged=true", vec![1]),
+        ("flagged=false", vec![3, 2]),
+        ("safe=true", vec![2]),
+        ("safe=false", vec![3, 1]),
+        ("category=identity", vec![2, 1]),
+        ("category=data&category=identity", vec![1]),
+        ("flagged=false&safe=true", vec![2]),
+    ] {
+        let r = app
+            .admin("GET", &format!("/api/v1/alerts?{query}"), None)
+            .await
+            .expect(200);
+        assert_eq!(numbers(&r), expected, "{query}");
+        assert_eq!(total(&app, query).await, expected.len() as i64, "{query}");
+    }
+    let r = app.admin("GET", "/api/v1/alerts?flagged=maybe", None).await.expect(422);
+    assert_eq!(r.body["errors"][0]["field"], "flagged");
+
+    // The batch endpoint takes the same fields.
+    let r = app
+        .admin(
+            "POST",
+            "/api/v1/alerts/batch",
+            Some(json!({"alerts": [
+                {"title": "b1", "subject_email": "Carol@Example.com", "signal_type": "core_iam", "flagged": true,
+                 "category": ["data"], "teams": [soc], "organizations": [other_id],
+                 "observables": [{"type": "ip-any", "value": "10.0.0.1"}]},
+                {"title": "b2", "platform_event_id": "P-2", "safe": true, "custom": {"sensor": "s"}}
+            ]})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["created"], 2);
+    let b1 = app.admin("GET", "/api/v1/alerts/4", None).await.expect(200);
+    assert_eq!(b1.body["subject_email"], "carol@example.com");
+    assert_eq!(b1.body["category"], json!(["data"]));
+    assert_eq!(b1.body["teams"][0]["id"], soc.as_str());
+    assert_eq!(b1.body["organizations"][0]["id"], other_id.as_str());
+    assert_eq!(b1.body["observables"][0]["value"], "10.0.0.1");
+    // The observable identity is shared with alert 1's.
+    assert_eq!(
+        b1.body["observables"][0]["observable_id"],
+        a["observables"][0]["observable_id"]
+    );
+    let b2 = app.admin("GET", "/api/v1/alerts/5", None).await.expect(200);
+    assert_eq!(b2.body["platform_event_id"], "P-2");
+    assert_eq!(b2.body["safe"], true);
+    assert_eq!(b2.body["custom"], json!({"sensor": "s"}));
+    assert_eq!(
+        numbers(&app.admin("GET", "/api/v1/alerts?signal_type=core_iam", None).await),
+        [4, 1]
+    );
+}
+
+/// Dedup on (source, source_ref): single and batch, repeats inside one batch, occurrences, and
+/// what a repeat adds (observables, categories, teams) or refreshes (signal fields).
+async fn inline_observables_and_dedup_single_and_batch(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let soc = team(&app, "SOC").await;
+    let first = app
+        .admin(
+            "POST",
+            "/api/v1/alerts",
+            Some(
+                json!({"title": "Beacon", "source": "edr", "source_ref": "x-1", "signal_type": "edr",
+                        "category": ["malware"], "observables": [{"type": "ip-any", "value": "10.9.9.9"}]}),
+            ),
+        )
+        .await
+        .expect(201);
+    let id = first.body["alert"]["id"].as_str().unwrap().to_owned();
+    // A repeat: the same alert, counted, with what it adds.
+    let again = app
+        .admin(
+            "POST",
+            "/api/v1/alerts",
+            Some(json!({"title": "Beacon (again)", "source": "edr", "source_ref": "x-1", "count": 2,
+                        "flagged": true, "category": ["MALWARE", "c2"], "teams": [soc],
+                        "observables": [{"type": "ip-any", "value": "10.9.9.9"}, {"type": "domain", "value": "c2.example.com"}]})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(again.body["created"], false);
+    let a = &again.body["alert"];
+    assert_eq!(a["id"], id.as_str());
+    assert_eq!(a["occurrences"], 3);
+    assert_eq!(a["title"], "Beacon (again)");
+    assert_eq!(a["signal_type"], "edr", "kept when the repeat does not give it");
+    assert_eq!(a["flagged"], true);
+    assert_eq!(a["category"], json!(["malware", "c2"]));
+    assert_eq!(a["teams"][0]["name"], "SOC");
+    let values: Vec<&str> = a["observables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["10.9.9.9", "c2.example.com"], "each observable once");
+
+    // A batch: repeats of a stored alert and within the batch, with observables on each.
+    let r = app
+        .admin(
+            "POST",
+            "/api/v1/alerts/batch",
+            Some(json!({"alerts": [
+                {"title": "n1", "source": "edr", "source_ref": "x-2", "observables": [{"type": "md5", "value": "D41D8CD98F00B204E9800998ECF8427E"}]},
+                {"title": "Beacon 3", "source": "edr", "source_ref": "x-1", "observables": [{"type": "domain", "value": "c2b.example.com"}]},
+                {"title": "n1 again", "source": "edr", "source_ref": "x-2", "count": 4, "subject_email": "X@Example.com",
+                 "observables": [{"type": "md5", "value": "d41d8cd98f00b204e9800998ecf8427e"}, {"type": "ip-any", "value": "10.1.1.1"}]},
+                {"title": "other source", "source": "ids", "source_ref": "x-2"}
+            ]})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["created"], 2);
+    assert_eq!(r.body["deduplicated"], 2);
+    let created: Vec<bool> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["created"].as_bool().unwrap())
+        .collect();
+    assert_eq!(created, [true, false, false, true]);
+    assert_eq!(r.body["items"][1]["id"], id.as_str());
+    assert_eq!(r.body["items"][2]["id"], r.body["items"][0]["id"]);
+    assert_ne!(r.body["items"][3]["id"], r.body["items"][0]["id"]);
+    let n1 = r.body["items"][0]["number"].as_i64().unwrap();
+    let g = app
+        .admin("GET", &format!("/api/v1/alerts/{n1}"), None)
+        .await
+        .expect(200);
+    assert_eq!(g.body["occurrences"], 5);
+    assert_eq!(g.body["title"], "n1 again");
+    assert_eq!(g.body["subject_email"], "x@example.com");
+    assert_eq!(g.body["observables"].as_array().unwrap().len(), 2);
+    let g = app
+        .admin("GET", &format!("/api/v1/alerts/{id}"), None)
+        .await
+        .expect(200);
+    assert_eq!(g.body["occurrences"], 4);
+    assert_eq!(g.body["observables"].as_array().unwrap().len(), 3);
+    assert_eq!(total(&app, "").await, 3);
+    // IRIS `alerts/add` always creates: two IRIS alerts with one source reference are two.
+    for _ in 0..2 {
+        app.iris_ok(
+            "POST",
+            "/alerts/add",
+            Some(
+                json!({"alert_title": "iris", "alert_severity_id": 4, "alert_status_id": 2,
+                        "alert_customer_id": 1, "alert_source": "edr", "alert_source_ref": "x-1"}),
+            ),
+        )
+        .await;
+    }
+    assert_eq!(total(&app, "").await, 5);
+    // ...and a native repeat still counts onto the native alert.
+    let r = app
+        .admin(
+            "POST",
+            "/api/v1/alerts",
+            Some(json!({"title": "Beacon", "source": "edr", "source_ref": "x-1"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["alert"]["id"], id.as_str());
+}
+
+/// One escalation for every API: a second one is a conflict (native promote and IRIS
+/// escalate alike); the case takes the alert's customer, classification, observables and
+/// assets; the owner is the alert's assignee, else the escalating user.
+async fn escalation_rules_hold_for_every_api(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    // An IRIS alert with a customer, a classification, an IOC and an asset, promoted natively.
+    let a = app
+        .iris_ok(
+            "POST",
+            "/alerts/add",
+            Some(
+                json!({"alert_title": "Phish", "alert_description": "d", "alert_severity_id": 5,
+                        "alert_status_id": 2, "alert_customer_id": 1, "alert_classification_id": 1,
+                        "alert_iocs": [{"ioc_value": "evil.example.com", "ioc_type_id": 20, "ioc_tlp_id": 1,
+                                        "ioc_description": "", "ioc_tags": ""}],
+                        "alert_assets": [{"asset_name": "pc-1", "asset_type_id": 1}]}),
+            ),
+        )
+        .await;
+    let n = a["alert_id"].as_i64().unwrap();
+    let c = app
+        .admin("POST", &format!("/api/v1/alerts/{n}/promote"), None)
+        .await
+        .expect(201);
+    assert_eq!(c.body["title"], "Phish");
+    assert_eq!(c.body["customer"]["number"], 1);
+    assert_eq!(c.body["classification"]["id"], 1);
+    assert_eq!(c.body["severity"], "high");
+    assert_eq!(c.body["external_ref"], n.to_string());
+    assert_eq!(
+        c.body["assignee"]["login"], "admin",
+        "an unassigned alert's case is the caller's"
+    );
+    let case = c.body["number"].as_i64().unwrap();
+    let cases = app
+        .admin("GET", "/api/v1/cases?count=true", None)
+        .await
+        .expect(200)
+        .body["total"]
+        .clone();
+    let obs = app
+        .admin("GET", &format!("/api/v1/cases/{case}/observables"), None)
+        .await
+        .expect(200);
+    assert_eq!(obs.body["items"][0]["value"], "evil.example.com");
+    assert_eq!(obs.body["items"][0]["tlp"], "red");
+    let assets = app
+        .admin("GET", &format!("/api/v1/cases/{case}/assets"), None)
+        .await
+        .expect(200);
+    assert_eq!(assets.body["items"][0]["name"], "pc-1");
+    // A second escalation, through either API, is refused and opens nothing.
+    let r = app
+        .admin("POST", &format!("/api/v1/alerts/{n}/promote"), None)
+        .await
+        .expect(409);
+    assert_eq!(r.body["code"], "conflict");
+    let r = app
+        .iris(
+            "POST",
+            &format!("/alerts/escalate/{n}"),
+            Some(json!({"iocs_import_list": [], "assets_import_list": []})),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 400, "{}", r.text);
+    assert_eq!(r.body["status"], "error");
+    let l = app.admin("GET", "/api/v1/cases?count=true", None).await.expect(200);
+    assert_eq!(l.body["total"], cases, "no case opened");
+
+    // A native alert with an assignee, escalated through IRIS: the assignee owns the case,
+    // the IRIS wording titles it, and the chosen (none) observables stay behind.
+    let (alice, _) = app.member("alice", "analyst").await;
+    let n2 = app
+        .admin(
+            "POST",
+            "/api/v1/alerts",
+            Some(json!({"title": "Native", "description": "nd", "observables": [{"type": "ip-any", "value": "10.2.2.2"}]})),
+        )
+        .await
+        .expect(201)
+        .body["alert"]["number"]
+        .as_i64()
+        .unwrap();
+    app.admin(
+        "PATCH",
+        &format!("/api/v1/alerts/{n2}"),
+        Some(json!({"assignee": alice})),
+    )
+    .await
+    .expect(200);
+    let c2 = app
+        .iris_ok(
+            "POST",
+            &format!("/alerts/escalate/{n2}"),
+            Some(json!({"iocs_import_list": [], "assets_import_list": [], "note": "look"})),
+        )
+        .await;
+    let case2 = c2["case_id"].as_i64().unwrap();
+    let native = app
+        .admin("GET", &format!("/api/v1/cases/{case2}"), None)
+        .await
+        .expect(200);
+    assert_eq!(native.body["title"], "[ALERT] Native");
+    assert_eq!(native.body["assignee"]["login"], "alice");
+    let desc = native.body["description"].as_str().unwrap();
+    assert!(desc.contains("look") && desc.contains("nd"), "{desc}");
+    let obs = app
+        .admin("GET", &format!("/api/v1/cases/{case2}/observables"), None)
+        .await
+        .expect(200);
+    assert_eq!(obs.body["items"], json!([]));
+    app.admin("POST", &format!("/api/v1/alerts/{n2}/promote"), None)
+        .await
+        .expect(409);
+}
+
+/// One merge for every API: observables and assets carried (all natively, the chosen ones
+/// through IRIS), merging again reuses them, an escalated alert stays escalated.
+async fn merge_rules_hold_for_every_api(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let target = app
+        .admin("POST", "/api/v1/cases", Some(json!({"title": "Campaign"})))
+        .await
+        .expect(201)
+        .body["number"]
+        .as_i64()
+        .unwrap();
+    let a = app
+        .iris_ok(
+            "POST",
+            "/alerts/add",
+            Some(json!({"alert_title": "Phish", "alert_severity_id": 4, "alert_status_id": 2, "alert_customer_id": 1,
+                        "alert_iocs": [{"ioc_value": "a.example.com", "ioc_type_id": 20, "ioc_description": "", "ioc_tags": ""},
+                                       {"ioc_value": "b.example.com", "ioc_type_id": 20, "ioc_description": "", "ioc_tags": ""}],
+                        "alert_assets": [{"asset_name": "pc-2", "asset_type_id": 1}]})),
+        )
+        .await;
+    let n = a["alert_id"].as_i64().unwrap();
+    // Natively: everything the alert names.
+    let m = app
+        .admin(
+            "POST",
+            &format!("/api/v1/alerts/{n}/merge"),
+            Some(json!({"case_id": target.to_string()})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(m.body["state"]["code"], "merged");
+    let obs = app
+        .admin("GET", &format!("/api/v1/cases/{target}/observables"), None)
+        .await
+        .expect(200);
+    assert_eq!(obs.body["items"].as_array().unwrap().len(), 2);
+    let assets = app
+        .admin("GET", &format!("/api/v1/cases/{target}/assets"), None)
+        .await
+        .expect(200);
+    assert_eq!(assets.body["items"].as_array().unwrap().len(), 1);
+    // Again through IRIS with one IOC chosen: what the case holds is reused.
+    let ioc = a["iocs"][0]["ioc_uuid"].as_str().unwrap();
+    app.iris_ok(
+        "POST",
+        &format!("/alerts/merge/{n}"),
+        Some(json!({"target_case_id": target, "iocs_import_list": [ioc], "assets_import_list": [], "note": "again"})),
+    )
+    .await;
+    let obs = app
+        .admin("GET", &format!("/api/v1/cases/{target}/observables"), None)
+        .await
+        .expect(200);
+    assert_eq!(obs.body["items"].as_array().unwrap().len(), 2);
+    let c = app
+        .admin("GET", &format!("/api/v1/cases/{target}"), None)
+        .await
+        .expect(200);
+    assert!(c.body["description"].as_str().unwrap().contains("again"));
+
+    // An escalated alert merged into another case stays escalated and joins both.
+    let n2 = app
+        .admin(
+            "POST",
+            "/api/v1/alerts",
+            Some(json!({"title": "Escalated first", "observables": [{"type": "ip-any", "value": "10.3.3.3"}]})),
+        )
+        .await
+        .expect(201)
+        .body["alert"]["number"]
+        .as_i64()
+        .unwrap();
+    let promoted = app
+        .admin("POST", &format!("/api/v1/alerts/{n2}/promote"), None)
+        .await
+        .expect(201);
+    let m = app
+        .admin(
+            "POST",
+            &format!("/api/v1/alerts/{n2}/merge"),
+            Some(json!({"case_id": target.to_string()})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(m.body["state"]["code"], "escalated");
+    assert_eq!(m.body["cases"].as_array().unwrap().len(), 2);
+    assert_eq!(m.body["cases"][0], promoted.body["id"]);
+    let obs = app
+        .admin("GET", &format!("/api/v1/cases/{target}/observables"), None)
+        .await
+        .expect(200);
+    assert_eq!(obs.body["items"].as_array().unwrap().len(), 3);
+}
+
+/// Teams, organisations and observable types an alert names must exist (and an organisation
+/// must be one the caller belongs to); nothing is stored otherwise.
+async fn unknown_references_are_refused(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (foreign, _) = app.tenant("Foreign").await;
+    let nobody = "01890000-0000-7000-8000-000000000000";
+    for (body, field) in [
+        (json!({"title": "t", "teams": [nobody]}), "teams[0]"),
+        (json!({"title": "t", "organizations": [nobody]}), "organizations[0]"),
+        (
+            json!({"title": "t", "observables": [{"type": "no-such-type", "value": "x"}]}),
+            "observables[0].type",
+        ),
+        (
+            json!({"title": "t", "subject_email": "not an address"}),
+            "subject_email",
+        ),
+    ] {
+        let r = app
+            .admin("POST", "/api/v1/alerts", Some(body.clone()))
+            .await
+            .expect(422);
+        assert_eq!(r.body["errors"][0]["field"], field, "{body}");
+    }
+    // The admin created "Foreign", so belongs to it; a user of the default workspace only does not.
+    let (_, key) = app.member("bob", "analyst").await;
+    let r = app
+        .as_key(
+            &key,
+            "POST",
+            "/api/v1/alerts",
+            Some(json!({"title": "t", "organizations": [foreign]})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(r.body["errors"][0]["field"], "organizations[0]");
+    let r = app
+        .admin(
+            "POST",
+            "/api/v1/alerts/batch",
+            Some(json!({"alerts": [{"title": "ok"}, {"title": "t", "teams": [nobody]}]})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(r.body["errors"][0]["field"], "alerts[1].teams[0]");
+    assert_eq!(total(&app, "").await, 0);
 }

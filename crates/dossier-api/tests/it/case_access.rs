@@ -9,6 +9,7 @@ use crate::{both, harness::TestApp};
 both!(
     deny_all_and_read_only_hold_in_every_api,
     teams_and_rows_override_in_order,
+    alerts_follow_case_access_and_capabilities,
 );
 
 /// The IRIS number of a user of the default workspace, by login.
@@ -304,4 +305,67 @@ async fn teams_and_rows_override_in_order(b: Backend) {
             "case {case}: {audit}"
         );
     }
+}
+
+/// Merging an alert needs write access to the target case; deleting an alert needs the
+/// `alerts_delete` capability (the admin role's, or a team's). Both are core rules.
+async fn alerts_follow_case_access_and_capabilities(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    app.iris_ok("GET", "/manage/cases/list", None).await;
+    for t in ["Hidden", "Read-only"] {
+        app.admin("POST", "/api/v1/cases", Some(json!({"title": t})))
+            .await
+            .expect(201);
+    }
+    for r in ["a-1", "a-2"] {
+        app.admin(
+            "POST",
+            "/api/v1/alerts",
+            Some(json!({"title": r, "source": "edr", "source_ref": r})),
+        )
+        .await
+        .expect(201);
+    }
+    let (_, ana) = app.member("ana", "analyst").await;
+    let n = iris_number(&app, "ana").await;
+    set_user_access(&app, n, &[2], 1).await;
+    set_user_access(&app, n, &[3], 2).await;
+    // A hidden target case is no such case; a read-only one refuses the merge.
+    let r = app
+        .as_key(&ana, "POST", "/api/v1/alerts/1/merge", Some(json!({"case_id": "2"})))
+        .await;
+    assert_eq!(r.status.as_u16(), 422, "{}", r.text);
+    let r = app
+        .as_key(&ana, "POST", "/api/v1/alerts/1/merge", Some(json!({"case_id": "3"})))
+        .await;
+    assert_eq!(r.status.as_u16(), 403, "{}", r.text);
+    let alert = app.admin("GET", "/api/v1/alerts/1", None).await.expect(200);
+    assert_eq!(alert.body["cases"], json!([]));
+    app.as_key(&ana, "POST", "/api/v1/alerts/1/merge", Some(json!({"case_id": "1"})))
+        .await
+        .expect(200);
+    // Analysts read and change alerts but do not delete them.
+    let r = app.iris_as(&ana, "POST", "/alerts/delete/2", None).await;
+    assert_eq!(r.status.as_u16(), 403, "{}", r.text);
+    // A team with alerts_delete (0x10) grants it.
+    let g = app
+        .iris_ok(
+            "POST",
+            "/manage/groups/add",
+            Some(json!({"group_name": "Cleaners", "group_description": "c", "group_permissions": [16]})),
+        )
+        .await;
+    let gid = g["group_id"].as_i64().unwrap_or_default();
+    app.iris_ok(
+        "POST",
+        &format!("/manage/groups/{gid}/members/update"),
+        Some(json!({"group_members": [n]})),
+    )
+    .await;
+    let r = app.iris_as(&ana, "POST", "/alerts/delete/2", None).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let r = app.admin("GET", "/api/v1/alerts/2", None).await;
+    assert_eq!(r.status.as_u16(), 404);
 }

@@ -18,7 +18,9 @@ both!(
     alerts_are_escalated_into_new_cases,
     alerts_are_merged_and_unmerged,
     bad_input_is_a_soft_error,
-    permissions_and_workspaces_are_respected
+    permissions_and_workspaces_are_respected,
+    unknown_severity_or_resolution_ids_match_nothing,
+    a_second_escalation_is_refused
 );
 
 const ALERT_FIELDS: &[&str] = &[
@@ -873,4 +875,70 @@ async fn permissions_and_workspaces_are_respected(b: Backend) {
         )
         .await;
     assert_eq!(r.body["message"], "Target case not found");
+}
+
+/// Regression: an unknown IRIS severity or resolution id in `/alerts/filter` matched the
+/// alerts whose severity is `other` or resolution `duplicate` (what the unknown id used to be
+/// mapped to); it matches nothing.
+async fn unknown_severity_or_resolution_ids_match_nothing(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    prime(&app).await;
+    // Alerts that read as no IRIS severity / resolution: `other` and `duplicate`.
+    app.admin(
+        "POST",
+        "/api/v1/alerts",
+        Some(json!({"title": "odd", "severity": "other"})),
+    )
+    .await
+    .expect(201);
+    app.admin("PATCH", "/api/v1/alerts/1", Some(json!({"resolution": "duplicate"})))
+        .await
+        .expect(200);
+    add(&app, "medium").await;
+    for (query, total) in [
+        ("alert_severity_id=99", 0),
+        ("alert_severity_id=0", 0),
+        ("alert_resolution_id=99", 0),
+        ("alert_resolution_id=0", 0),
+        ("alert_severity_id=99&alert_title=odd", 0),
+        ("alert_severity_id=4", 1),
+        ("alert_resolution_id=4", 0),
+        ("", 2),
+    ] {
+        let f = app.iris_ok("GET", &format!("/alerts/filter?{query}"), None).await;
+        assert_eq!(f["total"], total, "{query}");
+        assert_eq!(f["alerts"].as_array().map(Vec::len), Some(total as usize), "{query}");
+    }
+}
+
+/// The rule of every API: an alert is escalated once. A second IRIS escalation is an error
+/// and opens no case (IRIS used to open one more case each time).
+async fn a_second_escalation_is_refused(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    prime(&app).await;
+    let id = add(&app, "once").await["alert_id"].as_i64().unwrap();
+    let body = json!({"iocs_import_list": [], "assets_import_list": [], "case_title": "first"});
+    let c = app
+        .iris_ok("POST", &format!("/alerts/escalate/{id}"), Some(body.clone()))
+        .await;
+    let r = app.iris("POST", &format!("/alerts/escalate/{id}"), Some(body)).await;
+    assert_eq!(r.status.as_u16(), 400, "{}", r.text);
+    assert_eq!(r.body["status"], "error");
+    let g = app.iris_ok("GET", &format!("/alerts/{id}"), None).await;
+    assert_eq!(g["cases"], json!([c["case_id"]]));
+    // Merging the escalated alert into another case keeps it escalated.
+    let other = new_case(&app, "other").await;
+    app.iris_ok(
+        "POST",
+        &format!("/alerts/merge/{id}"),
+        Some(json!({"target_case_id": other, "iocs_import_list": [], "assets_import_list": []})),
+    )
+    .await;
+    let g = app.iris_ok("GET", &format!("/alerts/{id}"), None).await;
+    assert_eq!(g["alert_status_id"], 8);
+    assert_eq!(g["cases"], json!([c["case_id"], other]));
 }

@@ -1,6 +1,7 @@
 //! Entities as the core hands them out, and the inputs it takes. The native API serializes
 //! these directly; dialects translate them.
 
+mod alert;
 mod asset;
 mod custom_field;
 mod customer;
@@ -13,6 +14,7 @@ mod search;
 mod task;
 mod template;
 mod timeline;
+pub use alert::*;
 pub use asset::*;
 pub use custom_field::*;
 pub use customer::*;
@@ -337,132 +339,11 @@ pub struct CaseFilter {
     pub count: bool,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Alert {
-    pub id: Uuid,
-    /// Per-workspace alert number (IRIS `alert_id`, CaseBender `tinyId`).
-    pub number: i64,
-    pub workspace_id: Uuid,
-    pub title: String,
-    pub description: String,
-    pub status: Status,
-    pub state: StateRef,
-    pub severity: Severity,
-    pub resolution: Option<Resolution>,
-    pub source: Option<String>,
-    pub source_ref: Option<String>,
-    pub source_link: Option<String>,
-    #[serde(rename = "type")]
-    pub alert_type: Option<String>,
-    pub tlp: Option<Tlp>,
-    pub pap: Option<Pap>,
-    pub tags: Vec<String>,
-    pub assignee: Option<UserRef>,
-    /// How many times this alert was received (deduplicated on source + source_ref).
-    pub occurrences: i32,
-    #[schema(value_type = String, format = DateTime)]
-    pub first_seen_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
-    pub last_seen_at: Timestamp,
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub event_time: Option<Timestamp>,
-    #[schema(value_type = Object)]
-    pub custom: serde_json::Value,
-    /// Ids of the cases this alert was promoted to or merged into, oldest link first.
-    pub cases: Vec<Uuid>,
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: Timestamp,
-    pub version: i32,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewAlert {
-    pub title: String,
-    pub description: Option<String>,
-    pub status: Option<Status>,
-    pub severity: Option<Severity>,
-    pub source: Option<String>,
-    /// With `source`, the deduplication key: a repeat updates the alert and counts it.
-    pub source_ref: Option<String>,
-    pub source_link: Option<String>,
-    #[serde(rename = "type")]
-    pub alert_type: Option<String>,
-    pub tlp: Option<Tlp>,
-    pub pap: Option<Pap>,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub event_time: Option<Timestamp>,
-    /// How many occurrences this submission stands for (default 1).
-    pub count: Option<i32>,
-    #[schema(value_type = Option<Object>)]
-    pub custom: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AlertPatch {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub status: Option<Status>,
-    pub severity: Option<Severity>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<Resolution>)]
-    pub resolution: Option<Option<Resolution>>,
-    pub tags: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<Uuid>)]
-    pub assignee: Option<Option<Uuid>>,
-    #[schema(value_type = Option<Object>)]
-    pub custom: Option<serde_json::Value>,
-    pub version: Option<i32>,
-}
-
-/// Outcome of creating one alert.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AlertIngest {
-    pub alert: Alert,
-    /// False when the alert was a repeat of an existing one (its `occurrences` grew).
-    pub created: bool,
-}
-
 /// One case of a batch create: its id and number, in the order submitted.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
 pub struct CaseCreated {
     pub id: Uuid,
     pub number: i64,
-}
-
-/// Outcome of a batch: one entry per submitted alert, in order.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BatchResult {
-    pub created: u32,
-    pub deduplicated: u32,
-    pub items: Vec<BatchItem>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BatchItem {
-    pub id: Uuid,
-    pub number: i64,
-    pub created: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AlertFilter {
-    pub status: Vec<Status>,
-    pub severity: Vec<Severity>,
-    pub source: Option<String>,
-    pub tags: Vec<String>,
-    pub q: Option<String>,
-    pub created_after: Option<Micros>,
-    pub created_before: Option<Micros>,
-    pub limit: u32,
-    pub cursor: Option<String>,
-    pub count: bool,
 }
 
 /// What a comment is attached to.

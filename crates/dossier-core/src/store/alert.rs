@@ -10,6 +10,7 @@ use super::{
     case::{push_keyset, push_order},
     search,
     sql::Sql,
+    term,
 };
 use crate::{error::Result, ids::Key};
 
@@ -41,6 +42,12 @@ pub(crate) struct AlertRow {
     pub last_seen_at: i64,
     pub event_time: Option<i64>,
     pub custom: String,
+    pub subject_email: Option<String>,
+    pub subject_name: Option<String>,
+    pub signal_type: Option<String>,
+    pub platform_event_id: Option<String>,
+    pub flagged: bool,
+    pub safe: bool,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i32,
@@ -50,10 +57,10 @@ const SELECT: &str = "SELECT a.id, a.uuid, a.seq, a.title, a.description, a.stat
     s.label AS state_label, a.status, a.severity, a.resolution, a.source, a.source_ref, a.source_link, \
     a.type AS alert_type, a.tlp, a.pap, a.owner_id, o.uuid AS owner_uuid, o.login AS owner_login, \
     o.name AS owner_name, a.occurrences, a.first_seen_at, a.last_seen_at, a.event_time, a.custom, \
-    a.created_at, a.updated_at, a.version \
+    a.subject_email, a.subject_name, a.signal_type, a.platform_event_id, a.flagged, a.safe, a.created_at, a.updated_at, a.version \
     FROM alerts a JOIN alert_states s ON s.id = a.state_id LEFT JOIN users o ON o.id = a.owner_id";
 
-/// A new alert's stored values.
+/// A new alert's stored values: every column, so one multi-row statement stores a batch.
 #[derive(Debug, Clone)]
 pub(crate) struct AlertInsert {
     pub uuid: Uuid,
@@ -63,6 +70,7 @@ pub(crate) struct AlertInsert {
     pub state_id: i64,
     pub status: i16,
     pub severity: i16,
+    pub resolution: Option<i16>,
     pub source: Option<String>,
     pub source_ref: Option<String>,
     pub dedup_key: Option<Vec<u8>>,
@@ -73,6 +81,25 @@ pub(crate) struct AlertInsert {
     pub tlp: Option<i16>,
     pub pap: Option<i16>,
     pub custom: String,
+    pub owner_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub classification_id: Option<i64>,
+    pub note: Option<String>,
+    pub tags_raw: Option<String>,
+    pub source_content: Option<String>,
+    pub context: Option<String>,
+    pub signal: SignalValues,
+}
+
+/// The signal columns of an alert (subject person, signal kind, the platform's flags).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SignalValues {
+    pub subject_email: Option<String>,
+    pub subject_name: Option<String>,
+    pub signal_type: Option<String>,
+    pub platform_event_id: Option<String>,
+    pub flagged: Option<bool>,
+    pub safe: Option<bool>,
 }
 
 /// Inserts alerts in multi-row statements; returns their ids by seq.
@@ -84,46 +111,30 @@ pub(crate) async fn insert_many(
     now: i64,
 ) -> Result<HashMap<i64, i64>> {
     let mut ids = HashMap::with_capacity(rows.len());
-    // 23 values per row.
-    for chunk in rows.chunks(500) {
+    // 38 values per row: 400 rows stay under both backends' bound-parameter limits.
+    for chunk in rows.chunks(400) {
         let mut q = Sql::new(
-            "INSERT INTO alerts (uuid, workspace_id, seq, title, description, state_id, status, severity, source, source_ref, \
-             dedup_key, occurrences, first_seen_at, last_seen_at, source_link, type, event_time, tlp, pap, custom, \
+            "INSERT INTO alerts (uuid, workspace_id, seq, title, description, state_id, status, severity, resolution, \
+             source, source_ref, dedup_key, occurrences, first_seen_at, last_seen_at, source_link, type, event_time, \
+             tlp, pap, custom, owner_id, customer_id, classification_id, note, tags_raw, source_content, context, \
+             subject_email, subject_name, signal_type, platform_event_id, flagged, safe, \
              created_at, updated_at, created_by) VALUES ",
         );
         for (i, r) in chunk.iter().enumerate() {
             if i > 0 {
                 q.push(", ");
             }
-            q.push("(")
-                .bind(r.uuid)
-                .push(", ")
-                .bind(ws)
-                .push(", ")
-                .bind(r.seq)
-                .push(", ")
-                .bind(&r.title);
+            q.push("(").bind(r.uuid).push(", ").bind(ws).push(", ").bind(r.seq);
+            q.push(", ").bind(&r.title).push(", ").bind(&r.description);
+            q.push(", ").bind(r.state_id).push(", ").bind(r.status);
+            q.push(", ").bind(r.severity).push(", ").bind(r.resolution);
             q.push(", ")
-                .bind(&r.description)
-                .push(", ")
-                .bind(r.state_id)
-                .push(", ")
-                .bind(r.status);
-            q.push(", ")
-                .bind(r.severity)
-                .push(", ")
                 .bind(r.source.clone())
                 .push(", ")
                 .bind(r.source_ref.clone());
+            q.push(", ").bind(r.dedup_key.clone()).push(", ").bind(r.occurrences);
+            q.push(", ").bind(now).push(", ").bind(now);
             q.push(", ")
-                .bind(r.dedup_key.clone())
-                .push(", ")
-                .bind(r.occurrences)
-                .push(", ")
-                .bind(now);
-            q.push(", ")
-                .bind(now)
-                .push(", ")
                 .bind(r.source_link.clone())
                 .push(", ")
                 .bind(r.alert_type.clone());
@@ -132,9 +143,24 @@ pub(crate) async fn insert_many(
                 .push(", ")
                 .bind(r.tlp)
                 .push(", ")
-                .bind(r.pap)
+                .bind(r.pap);
+            q.push(", ").bind(&r.custom).push(", ").bind(r.owner_id);
+            q.push(", ").bind(r.customer_id).push(", ").bind(r.classification_id);
+            q.push(", ").bind(r.note.clone()).push(", ").bind(r.tags_raw.clone());
+            q.push(", ")
+                .bind(r.source_content.clone())
                 .push(", ")
-                .bind(&r.custom);
+                .bind(r.context.clone());
+            q.push(", ")
+                .bind(r.signal.subject_email.clone())
+                .push(", ")
+                .bind(r.signal.subject_name.clone());
+            q.push(", ")
+                .bind(r.signal.signal_type.clone())
+                .push(", ")
+                .bind(r.signal.platform_event_id.clone());
+            q.push(", ").bind(r.signal.flagged.unwrap_or(false));
+            q.push(", ").bind(r.signal.safe.unwrap_or(false));
             q.push(", ")
                 .bind(now)
                 .push(", ")
@@ -170,26 +196,38 @@ pub(crate) async fn find_by_dedup(tx: &mut Tx<'_>, ws: i64, keys: &[Vec<u8>]) ->
     Ok(out)
 }
 
-/// A repeat of an existing alert: count it and refresh what the source says now.
-pub(crate) async fn bump(
-    tx: &mut Tx<'_>,
-    id: i64,
-    count: i32,
-    title: &str,
-    description: Option<&str>,
-    severity: Option<i16>,
-    now: i64,
-) -> Result<()> {
+/// What a repeat of an alert brings: its count and the values it refreshes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RepeatValues {
+    pub count: i32,
+    pub title: String,
+    pub description: Option<String>,
+    pub severity: Option<i16>,
+    pub signal: SignalValues,
+}
+
+/// A repeat of an existing alert: count it and refresh what the source says now (the title
+/// always; the other fields when the repeat gives them).
+pub(crate) async fn bump(tx: &mut Tx<'_>, id: i64, v: &RepeatValues, now: i64) -> Result<()> {
     Sql::new(
         "UPDATE alerts SET occurrences = occurrences + $2, last_seen_at = $3, updated_at = $3, title = $4, \
-         description = COALESCE($5, description), severity = COALESCE($6, severity), version = version + 1 WHERE id = $1",
+         description = COALESCE($5, description), severity = COALESCE($6, severity), \
+         subject_email = COALESCE($7, subject_email), subject_name = COALESCE($8, subject_name), \
+         signal_type = COALESCE($9, signal_type), platform_event_id = COALESCE($10, platform_event_id), \
+         flagged = COALESCE($11, flagged), safe = COALESCE($12, safe), version = version + 1 WHERE id = $1",
     )
     .arg(id)
-    .arg(count)
+    .arg(v.count)
     .arg(now)
-    .arg(title)
-    .arg(description)
-    .arg(severity)
+    .arg(v.title.clone())
+    .arg(v.description.clone())
+    .arg(v.severity)
+    .arg(v.signal.subject_email.clone())
+    .arg(v.signal.subject_name.clone())
+    .arg(v.signal.signal_type.clone())
+    .arg(v.signal.platform_event_id.clone())
+    .arg(v.signal.flagged)
+    .arg(v.signal.safe)
     .execute(tx)
     .await?;
     Ok(())
@@ -250,6 +288,16 @@ pub(crate) async fn set_state(tx: &mut Tx<'_>, id: i64, state_id: i64, status: i
         .arg(id)
         .arg(state_id)
         .arg(status)
+        .arg(now)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks an alert changed (its version moves).
+pub(crate) async fn touch(tx: &mut Tx<'_>, id: i64, now: i64) -> Result<()> {
+    Sql::new("UPDATE alerts SET updated_at = $2, version = version + 1 WHERE id = $1")
+        .arg(id)
         .arg(now)
         .execute(tx)
         .await?;
@@ -321,6 +369,12 @@ pub(crate) struct ListFilter {
     pub severity: Vec<i16>,
     pub source: Option<String>,
     pub tags: Vec<String>,
+    pub category: Vec<String>,
+    pub subject_email: Option<String>,
+    pub signal_type: Option<String>,
+    pub platform_event_id: Option<String>,
+    pub flagged: Option<bool>,
+    pub safe: Option<bool>,
     pub q: Option<String>,
     pub created_after: Option<i64>,
     pub created_before: Option<i64>,
@@ -341,12 +395,31 @@ fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
     if let Some(s) = &f.source {
         q.push(" AND a.source = ").bind(s);
     }
-    for tag in &f.tags {
-        q.push(" AND a.id IN (SELECT at.alert_id FROM alert_terms at JOIN terms t ON t.id = at.term_id WHERE t.workspace_id = ")
-            .bind(ws)
-            .push(" AND t.kind = 0 AND lower(t.name) = ")
-            .bind(tag.to_lowercase())
-            .push(")");
+    if let Some(v) = &f.subject_email {
+        q.push(" AND a.subject_email = ").bind(v);
+    }
+    if let Some(v) = &f.signal_type {
+        q.push(" AND a.signal_type = ").bind(v);
+    }
+    if let Some(v) = &f.platform_event_id {
+        q.push(" AND a.platform_event_id = ").bind(v);
+    }
+    if let Some(v) = f.flagged {
+        q.push(" AND a.flagged = ").bind(v);
+    }
+    if let Some(v) = f.safe {
+        q.push(" AND a.safe = ").bind(v);
+    }
+    for (kind, names) in [(term::TAG, &f.tags), (term::CATEGORY, &f.category)] {
+        for name in names {
+            q.push(" AND a.id IN (SELECT at.alert_id FROM alert_terms at JOIN terms t ON t.id = at.term_id WHERE t.workspace_id = ")
+                .bind(ws)
+                .push(" AND t.kind = ")
+                .bind(kind)
+                .push(" AND lower(t.name) = ")
+                .bind(name.to_lowercase())
+                .push(")");
+        }
     }
     if let Some(text) = &f.q {
         search::push_contains(q, backend, ws, "alert", "a.id", text);
@@ -929,4 +1002,170 @@ pub(crate) async fn query_count<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, 
     push_query_filters(&mut q, ws, f);
     let (n,): (i64,) = q.fetch_one(ex).await?;
     Ok(n)
+}
+
+// ---- Teams and organisations of an alert ----
+
+/// Adds teams to alerts: `alert_owners` rows naming a team, after the assignee's position 0
+/// and the teams they already have. `fresh`: the alerts are new (no rows to look at).
+pub(crate) async fn add_teams(
+    tx: &mut Tx<'_>,
+    ws: i64,
+    links: &[(i64, Vec<i64>)],
+    now: i64,
+    fresh: bool,
+) -> Result<()> {
+    let mut rows: Vec<(i64, i32, i64)> = Vec::new();
+    for (alert_id, teams) in links {
+        if teams.is_empty() {
+            continue;
+        }
+        let (mut next, have) = if fresh {
+            (1, Vec::new())
+        } else {
+            let (max,): (Option<i32>,) = Sql::new("SELECT MAX(position) FROM alert_owners WHERE alert_id = $1")
+                .arg(*alert_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let have: Vec<(i64,)> =
+                Sql::new("SELECT team_id FROM alert_owners WHERE alert_id = $1 AND team_id IS NOT NULL")
+                    .arg(*alert_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            (max.unwrap_or(0).max(0) + 1, have)
+        };
+        for t in teams {
+            if have.iter().any(|(h,)| h == t) || rows.iter().any(|(a, _, x)| a == alert_id && x == t) {
+                continue;
+            }
+            rows.push((*alert_id, next, *t));
+            next += 1;
+        }
+    }
+    for chunk in rows.chunks(500) {
+        let mut q =
+            Sql::new("INSERT INTO alert_owners (alert_id, position, workspace_id, team_id, created_at) VALUES ");
+        for (i, (a, pos, t)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push("(").bind(*a).push(", ").bind(*pos).push(", ").bind(ws);
+            q.push(", ").bind(*t).push(", ").bind(now).push(")");
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// The teams of each alert (uuid, name), in position order.
+pub(crate) async fn teams_of<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<(Uuid, String)>>> {
+    let mut out: HashMap<i64, Vec<(Uuid, String)>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new(
+        "SELECT ao.alert_id, t.uuid, t.name FROM alert_owners ao JOIN teams t ON t.id = ao.team_id WHERE ao.alert_id IN ",
+    );
+    q.bind_list(ids.iter().copied())
+        .push(" ORDER BY ao.alert_id, ao.position");
+    let rows: Vec<(i64, Uuid, String)> = q.fetch_all(ex).await?;
+    for (a, u, n) in rows {
+        out.entry(a).or_default().push((u, n));
+    }
+    Ok(out)
+}
+
+/// Shares alerts with other workspaces (`alert_shares`); a share already there is kept.
+pub(crate) async fn add_shares(tx: &mut Tx<'_>, ws: i64, links: &[(i64, Vec<i64>)], now: i64) -> Result<()> {
+    let rows: Vec<(i64, i64)> = links
+        .iter()
+        .flat_map(|(a, list)| list.iter().map(move |w| (*a, *w)))
+        .collect();
+    for chunk in rows.chunks(500) {
+        let mut q =
+            Sql::new("INSERT INTO alert_shares (alert_id, shared_workspace_id, workspace_id, created_at) VALUES ");
+        for (i, (a, w)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push("(").bind(*a).push(", ").bind(*w).push(", ").bind(ws);
+            q.push(", ").bind(now).push(")");
+        }
+        q.push(" ON CONFLICT DO NOTHING");
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// The workspaces each alert is shared with (uuid, name), by name.
+pub(crate) async fn shares_of<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<(Uuid, String)>>> {
+    let mut out: HashMap<i64, Vec<(Uuid, String)>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new(
+        "SELECT s.alert_id, w.uuid, w.name FROM alert_shares s JOIN workspaces w ON w.id = s.shared_workspace_id \
+         WHERE s.alert_id IN ",
+    );
+    q.bind_list(ids.iter().copied()).push(" ORDER BY s.alert_id, w.name");
+    let rows: Vec<(i64, Uuid, String)> = q.fetch_all(ex).await?;
+    for (a, u, n) in rows {
+        out.entry(a).or_default().push((u, n));
+    }
+    Ok(out)
+}
+
+/// Assignees of several new alerts at once (position 0 of `alert_owners`).
+pub(crate) async fn insert_owners(tx: &mut Tx<'_>, ws: i64, rows: &[(i64, i64)], now: i64) -> Result<()> {
+    for chunk in rows.chunks(500) {
+        let mut q =
+            Sql::new("INSERT INTO alert_owners (alert_id, position, workspace_id, user_id, created_at) VALUES ");
+        for (i, (a, u)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push("(").bind(*a).push(", 0, ").bind(ws);
+            q.push(", ").bind(*u).push(", ").bind(now).push(")");
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Team ids of the workspace among these uuids.
+pub(crate) async fn team_ids<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    uuids: &[Uuid],
+) -> Result<HashMap<Uuid, i64>> {
+    if uuids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut q = Sql::new("SELECT uuid, id FROM teams WHERE workspace_id = ");
+    q.bind(ws).push(" AND uuid IN ").bind_list(uuids.iter().copied());
+    let rows: Vec<(Uuid, i64)> = q.fetch_all(ex).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Workspaces among these uuids that the user belongs to (any role).
+pub(crate) async fn member_workspace_ids<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    user_id: i64,
+    uuids: &[Uuid],
+) -> Result<HashMap<Uuid, i64>> {
+    if uuids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut q = Sql::new(
+        "SELECT w.uuid, w.id FROM workspaces w JOIN memberships m ON m.workspace_id = w.id WHERE m.user_id = ",
+    );
+    q.bind(user_id).push(" AND w.uuid IN ").bind_list(uuids.iter().copied());
+    let rows: Vec<(Uuid, i64)> = q.fetch_all(ex).await?;
+    Ok(rows.into_iter().collect())
 }

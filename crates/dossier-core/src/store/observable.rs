@@ -611,45 +611,6 @@ pub(crate) async fn link_count<'a, 'c: 'a>(
     Ok(n)
 }
 
-/// Links to a case every observable of an alert the case does not have yet (an alert promoted
-/// to, or merged into, the case brings its observables). Returns how many were linked.
-pub(crate) async fn copy_alert_links_to_case(
-    tx: &mut Tx<'_>,
-    ws: i64,
-    alert_id: i64,
-    case_id: i64,
-    by: Option<i64>,
-    now: i64,
-) -> Result<usize> {
-    type AlertLink = (i64, Option<i16>, Option<String>, Option<String>, bool);
-    let rows: Vec<AlertLink> = Sql::new(
-        "SELECT a.observable_id, a.tlp, a.description, a.tags_raw, a.is_ioc FROM alert_observables a \
-         WHERE a.alert_id = $1 AND NOT EXISTS \
-         (SELECT 1 FROM case_observables c WHERE c.case_id = $2 AND c.observable_id = a.observable_id) ORDER BY a.id",
-    )
-    .arg(alert_id)
-    .arg(case_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut linked = 0;
-    for (observable_id, tlp, description, tags_raw, is_ioc) in rows {
-        let seq = super::workspace::next_seq(tx, ws, "case_observable", 1).await?;
-        let v = LinkValues {
-            observable_id,
-            // A case link always has a TLP; an alert's may be unset.
-            tlp: Some(tlp.unwrap_or(crate::model::Tlp::Amber.ordinal())),
-            description,
-            tags_raw,
-            is_ioc,
-            custom: "{}".into(),
-        };
-        if insert_case_link(tx, ws, seq, case_id, &v, by, now).await?.is_some() {
-            linked += 1;
-        }
-    }
-    Ok(linked)
-}
-
 /// Every list of observables and assets finds its rows through an index on both backends, and
 /// the paged ones take their order from it (no sort step).
 #[cfg(test)]

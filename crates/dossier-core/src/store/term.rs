@@ -7,6 +7,10 @@ use crate::{error::Result, ids::new_uuid};
 
 /// `terms.kind` values.
 pub(crate) const TAG: i16 = 0;
+/// A signal category (alerts).
+pub(crate) const CATEGORY: i16 = 3;
+/// A signal subcategory (alerts).
+pub(crate) const SUBCATEGORY: i16 = 4;
 
 /// Which link table.
 #[derive(Debug, Clone, Copy)]
@@ -88,15 +92,28 @@ pub(crate) async fn set_tags(
     now: i64,
     replace: bool,
 ) -> Result<()> {
+    set_terms(tx, owner, ws, TAG, links, now, replace).await
+}
+
+/// [`set_tags`] for terms of any kind.
+pub(crate) async fn set_terms(
+    tx: &mut Tx<'_>,
+    owner: Owner,
+    ws: i64,
+    kind: i16,
+    links: &[(i64, Vec<String>)],
+    now: i64,
+    replace: bool,
+) -> Result<()> {
     let mut all: Vec<String> = links.iter().flat_map(|(_, n)| n.iter().cloned()).collect();
     all.sort_by_key(|n| n.to_lowercase());
     all.dedup_by_key(|n| n.to_lowercase());
-    let ids = ensure(tx, ws, TAG, &all, now).await?;
+    let ids = ensure(tx, ws, kind, &all, now).await?;
     if replace {
         for (owner_id, _) in links {
             Sql::new(owner.delete_sql())
                 .arg(*owner_id)
-                .arg(TAG)
+                .arg(kind)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -140,6 +157,16 @@ pub(crate) async fn tags_of<'a, 'c: 'a>(
     owner: Owner,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<String>>> {
+    terms_of(ex, owner, TAG, ids).await
+}
+
+/// [`tags_of`] for terms of any kind.
+pub(crate) async fn terms_of<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    owner: Owner,
+    kind: i16,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>> {
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -154,7 +181,7 @@ pub(crate) async fn tags_of<'a, 'c: 'a>(
     };
     q.bind_list(ids.iter().copied())
         .push(" AND t.kind = ")
-        .bind(TAG)
+        .bind(kind)
         .push(" ORDER BY 1, l.position");
     let rows: Vec<(i64, String)> = q.fetch_all(ex).await?;
     for (id, name) in rows {

@@ -496,6 +496,39 @@ async fn explain_lists(db: &Db) {
         "alerts by one status",
         &plan(db, &alert::list_sql(b, &by_status, false)).await,
     );
+    // The signal filters of the native list (migration 0007) walk their own index.
+    let signal = [
+        alert::ListFilter {
+            subject_email: Some("j.doe@example.com".into()),
+            ..Default::default()
+        },
+        alert::ListFilter {
+            signal_type: Some("core_iam".into()),
+            ..Default::default()
+        },
+        alert::ListFilter {
+            platform_event_id: Some("DUO-1".into()),
+            ..Default::default()
+        },
+        alert::ListFilter {
+            flagged: Some(true),
+            ..Default::default()
+        },
+        alert::ListFilter {
+            safe: Some(false),
+            ..Default::default()
+        },
+    ];
+    for (i, f) in signal.iter().enumerate() {
+        for after in [false, true] {
+            assert_indexed(
+                b,
+                "a",
+                &format!("alerts by signal filter {i} after={after}"),
+                &plan(db, &alert::list_sql(b, f, after)).await,
+            );
+        }
+    }
     // IRIS's alerts/filter: offset pages by alert number, both directions.
     for ascending in [false, true] {
         let sql = alert::query_sql(1, &alert::QueryFilter::default(), ascending, 100, 50);
