@@ -7,11 +7,7 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use axum::extract::{Path, State};
 use dossier_core::{
     Actor, AlertImport, AlertQuery, AlertRecord, AlertRecordPatch, Core, Key, NewAlertAsset, NewAlertRecord,
     model::{Activity, Case, NewObservable, Page, RefKey, Resolution, Severity, Status, Timestamp, Tlp, User},
@@ -26,7 +22,11 @@ use super::{
     server::require_flag,
     wire::{IrisError, IrisResult, date, datetime, ok, parse_datetime},
 };
-use crate::{extract::QueryMap, state::AppState};
+use crate::{
+    extract::QueryMap,
+    kit::route::{Routes, get, post},
+    state::AppState,
+};
 
 const NOT_FOUND: &str = "Alert not found";
 const NO_CASE: &str = "Target case not found";
@@ -35,8 +35,8 @@ const ALERTS_READ: i64 = 0x4;
 const ALERTS_WRITE: i64 = 0x8;
 const ALERTS_DELETE: i64 = 0x10;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/alerts/filter", get(filter))
         .route("/alerts/add", post(add))
         .route("/alerts/update/{id}", post(update))

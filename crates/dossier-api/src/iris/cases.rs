@@ -7,11 +7,7 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use axum::extract::{Path, State};
 use dossier_core::{
     AccessLevel, Actor, Key, MAX_LIMIT,
     model::{
@@ -27,10 +23,13 @@ use super::{
     ctx::{Body, IrisUser, Query, ReadCase, WriteCase, check_case},
     wire::{IrisError, IrisResult, date, datetime, done, ok, parse_datetime, us_date},
 };
-use crate::state::AppState;
+use crate::{
+    kit::route::{Routes, get, post},
+    state::AppState,
+};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/manage/cases/list", get(list))
         .route("/manage/cases/filter", get(filter))
         .route("/manage/cases/add", post(add))
