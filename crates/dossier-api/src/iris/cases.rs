@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use crate::kit::route::{Routes, get, post};
 use axum::extract::{Path, State};
 use dossier_core::{
     AccessLevel, Actor, Key, MAX_LIMIT,
@@ -23,10 +24,7 @@ use super::{
     ctx::{Body, IrisUser, Query, ReadCase, WriteCase, check_case},
     wire::{IrisError, IrisResult, date, datetime, done, ok, parse_datetime, us_date},
 };
-use crate::{
-    kit::route::{Routes, get, post},
-    state::AppState,
-};
+use crate::state::AppState;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -220,6 +218,9 @@ fn initial_date(c: &Case) -> String {
     datetime(c.occurred_at.unwrap_or(c.created_at))
 }
 
+/// IRIS review status 1, "No review required".
+const REVIEW_NOT_REQUIRED: i64 = 1;
+
 /// The case as created, updated, closed or reopened (IRIS's `CaseSchema`).
 fn case_json(c: &Case, users: &HashMap<Uuid, i64>, history: Value) -> Value {
     json!({
@@ -236,8 +237,9 @@ fn case_json(c: &Case, users: &HashMap<Uuid, i64>, history: Value) -> Value {
         "owner_id": number_of(users, c.assignee.as_ref()),
         "user_id": number_of(users, c.created_by.as_ref()),
         "reviewer_id": number_of(users, c.reviewer.as_ref()),
-        // No core service changes a case's review status yet: every case is "No review required".
-        "review_status_id": 1,
+        // No core service changes a case's review status yet: every case is 1, "No review
+        // required" (iris-v1.md, review status table).
+        "review_status_id": REVIEW_NOT_REQUIRED,
         "open_date": date(c.created_at),
         "close_date": c.closed_at.map(date),
         "initial_date": initial_date(c),
@@ -313,9 +315,15 @@ async fn history(s: &AppState, actor: &Actor, number: i64) -> Result<Value, Iris
 }
 
 async fn case_reply(s: &AppState, actor: &Actor, c: &Case, message: &str) -> IrisResult {
+    ok(message, case_object(s, actor, c).await?)
+}
+
+/// The case as IRIS's `CaseSchema` dumps it, with its history: the one rendering of what
+/// case creation, update, close and reopen, and alert escalation and merging return.
+pub(super) async fn case_object(s: &AppState, actor: &Actor, c: &Case) -> Result<Value, IrisError> {
     let users = user_numbers(s, case_users(c)).await?;
     let h = history(s, actor, c.number).await?;
-    ok(message, case_json(c, &users, h))
+    Ok(case_json(c, &users, h))
 }
 
 // ---- Lists ----

@@ -1,5 +1,6 @@
 //! The dialect kit: the route table is complete (every listed route reaches a handler), every
-//! route lies under its mount's prefixes, and unknown paths answer in the owning mount's shape.
+//! route lies under its mount's prefixes, unknown paths answer in the owning mount's shape, and
+//! the IRIS case object is rendered one way.
 
 use axum::{
     body::Body,
@@ -11,17 +12,18 @@ use dossier_api::kit::{
 };
 use dossier_core::Backend;
 use http_body_util::BodyExt as _;
-use serde_json::json;
+use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
 use crate::{
     both,
-    harness::{ADMIN_KEY, TestApp},
+    harness::{ADMIN_KEY, TestApp, keys},
 };
 
 both!(
     route_table_reaches_every_handler,
-    unknown_paths_answer_in_their_mounts_shape
+    unknown_paths_answer_in_their_mounts_shape,
+    iris_case_objects_agree
 );
 
 #[test]
@@ -167,4 +169,66 @@ async fn unknown_paths_answer_in_their_mounts_shape(b: Backend) {
     assert_eq!(r.body["code"], "method_not_allowed");
     let r = app.call("POST", "/healthz", &[], None).await.expect(405);
     assert_eq!(r.body["code"], "method_not_allowed");
+}
+
+/// Regression: the case object IRIS returns from escalation and merging is the one case
+/// creation and update return (one rendering, `review_status_id` 1 "No review required").
+async fn iris_case_objects_agree(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    app.iris_ok("GET", "/datastore/list/tree", None).await;
+    let created = app
+        .iris_ok(
+            "POST",
+            "/manage/cases/add",
+            Some(
+                json!({"case_name": "Created", "case_description": "Described", "case_customer": 1,
+                        "case_soc_id": "", "cid": 1}),
+            ),
+        )
+        .await;
+    assert_eq!(created["review_status_id"], 1);
+    let alert = |title: &str| {
+        json!({"alert_title": title, "alert_description": "d", "alert_source": "s",
+               "alert_source_ref": title, "alert_severity_id": 4, "alert_status_id": 3,
+               "alert_customer_id": 1})
+    };
+    let a = app.iris_ok("POST", "/alerts/add", Some(alert("one"))).await;
+    let escalated = app
+        .iris_ok(
+            "POST",
+            &format!("/alerts/escalate/{}", a["alert_id"]),
+            Some(json!({"iocs_import_list": [], "assets_import_list": [], "note": "n", "case_title": "Escalated"})),
+        )
+        .await;
+    assert_eq!(escalated["review_status_id"], 1, "{escalated}");
+    assert_eq!(keys(&escalated), keys(&created));
+    let case = escalated["case_id"].as_i64().expect("case_id");
+
+    let m = app.iris_ok("POST", "/alerts/add", Some(alert("two"))).await;
+    let merged = app
+        .iris_ok(
+            "POST",
+            &format!("/alerts/merge/{}", m["alert_id"]),
+            Some(json!({"target_case_id": case, "iocs_import_list": [], "assets_import_list": [], "note": "n"})),
+        )
+        .await;
+    assert_eq!(merged["review_status_id"], 1, "{merged}");
+    let updated = app
+        .iris_ok(
+            "POST",
+            &format!("/manage/cases/update/{case}"),
+            Some(json!({"cid": case})),
+        )
+        .await;
+    // Merging and updating render the same case the same way, field by field (the update adds
+    // to the history, which is compared by shape only).
+    let without_history = |v: &Value| {
+        let mut v = v.clone();
+        v.as_object_mut().map(|o| o.remove("modification_history"));
+        v
+    };
+    assert_eq!(without_history(&merged), without_history(&updated));
+    assert!(merged["modification_history"].is_object());
 }
