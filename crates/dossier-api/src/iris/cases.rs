@@ -16,6 +16,7 @@ use dossier_core::{
         Resolution, Severity, TaskFilter, TimelineFilter, Timestamp, UserRef,
     },
 };
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -221,32 +222,57 @@ fn initial_date(c: &Case) -> String {
 /// IRIS review status 1, "No review required".
 const REVIEW_NOT_REQUIRED: i64 = 1;
 
-/// The case as created, updated, closed or reopened (IRIS's `CaseSchema`).
-fn case_json(c: &Case, users: &HashMap<Uuid, i64>, history: Value) -> Value {
-    json!({
-        "case_id": c.number,
-        "case_uuid": c.id,
-        "case_name": iris_name(c),
-        "case_description": c.description,
-        "case_soc_id": soc_id(c),
-        "case_customer": c.customer.as_ref().map(|cu| cu.number),
-        "classification_id": c.classification.as_ref().map(|cl| cl.id),
-        "severity_id": severity_id(c.severity),
-        "state_id": c.state.id,
-        "status_id": outcome_id(c.resolution),
-        "owner_id": number_of(users, c.assignee.as_ref()),
-        "user_id": number_of(users, c.created_by.as_ref()),
-        "reviewer_id": number_of(users, c.reviewer.as_ref()),
+/// The case as created, updated, closed or reopened, escalated into or merged into (IRIS's
+/// `CaseSchema`).
+#[derive(Serialize)]
+struct CaseObject<'a> {
+    case_id: i64,
+    case_uuid: Uuid,
+    case_name: String,
+    case_description: &'a str,
+    case_soc_id: String,
+    case_customer: Option<i64>,
+    classification_id: Option<i64>,
+    severity_id: i64,
+    state_id: i64,
+    status_id: i64,
+    owner_id: Value,
+    user_id: Value,
+    reviewer_id: Value,
+    review_status_id: i64,
+    open_date: String,
+    close_date: Option<String>,
+    initial_date: String,
+    closing_note: Option<&'a str>,
+    custom_attributes: &'a Value,
+    modification_history: Value,
+}
+
+fn case_json<'a>(c: &'a Case, users: &HashMap<Uuid, i64>, history: Value) -> CaseObject<'a> {
+    CaseObject {
+        case_id: c.number,
+        case_uuid: c.id,
+        case_name: iris_name(c),
+        case_description: &c.description,
+        case_soc_id: soc_id(c),
+        case_customer: c.customer.as_ref().map(|cu| cu.number),
+        classification_id: c.classification.as_ref().map(|cl| cl.id),
+        severity_id: severity_id(c.severity),
+        state_id: c.state.id,
+        status_id: outcome_id(c.resolution),
+        owner_id: number_of(users, c.assignee.as_ref()),
+        user_id: number_of(users, c.created_by.as_ref()),
+        reviewer_id: number_of(users, c.reviewer.as_ref()),
         // No core service changes a case's review status yet: every case is 1, "No review
         // required" (iris-v1.md, review status table).
-        "review_status_id": REVIEW_NOT_REQUIRED,
-        "open_date": date(c.created_at),
-        "close_date": c.closed_at.map(date),
-        "initial_date": initial_date(c),
-        "closing_note": c.closing_note,
-        "custom_attributes": c.custom,
-        "modification_history": history,
-    })
+        review_status_id: REVIEW_NOT_REQUIRED,
+        open_date: date(c.created_at),
+        close_date: c.closed_at.map(date),
+        initial_date: initial_date(c),
+        closing_note: c.closing_note.as_deref(),
+        custom_attributes: &c.custom,
+        modification_history: history,
+    }
 }
 
 /// `/manage/cases/<id>`: the case with names resolved.
@@ -323,7 +349,7 @@ async fn case_reply(s: &AppState, actor: &Actor, c: &Case, message: &str) -> Iri
 pub(super) async fn case_object(s: &AppState, actor: &Actor, c: &Case) -> Result<Value, IrisError> {
     let users = user_numbers(s, case_users(c)).await?;
     let h = history(s, actor, c.number).await?;
-    Ok(case_json(c, &users, h))
+    serde_json::to_value(case_json(c, &users, h)).map_err(IrisError::internal)
 }
 
 // ---- Lists ----
