@@ -89,26 +89,11 @@ fn outcome_title(id: i64) -> String {
 
 /// IRIS severity id (1 Unspecified … 6 Critical) of a core severity.
 pub(super) fn severity_id(s: Severity) -> i64 {
-    match s {
-        Severity::Unknown | Severity::Other => 1,
-        Severity::Informational => 2,
-        Severity::Low => 3,
-        Severity::Medium => 4,
-        Severity::High => 5,
-        Severity::Critical | Severity::Fatal => 6,
-    }
+    super::mapping::severity::to_dialect(s)
 }
 
 fn severity_of(id: i64) -> Option<Severity> {
-    match id {
-        1 => Some(Severity::Unknown),
-        2 => Some(Severity::Informational),
-        3 => Some(Severity::Low),
-        4 => Some(Severity::Medium),
-        5 => Some(Severity::High),
-        6 => Some(Severity::Critical),
-        _ => None,
-    }
+    super::mapping::severity::to_core(&id)
 }
 
 /// The title without a leading `#<n> - ` (the client re-sends the name it read).

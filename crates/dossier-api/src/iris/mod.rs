@@ -14,6 +14,7 @@ mod datastore;
 mod evidences;
 mod fields;
 mod iocs;
+mod mapping;
 mod notes;
 mod reference;
 mod search;
