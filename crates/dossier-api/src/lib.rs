@@ -3,6 +3,7 @@
 pub mod error;
 pub mod extract;
 pub mod iris;
+pub mod kit;
 pub mod metrics;
 pub mod native;
 pub mod ops;
@@ -15,7 +16,6 @@ use axum::{
     extract::DefaultBodyLimit,
     http::{HeaderName, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
 };
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -36,15 +36,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     native::router().into_openapi()
 }
 
-/// The whole application: every API, the ops endpoints and the middleware stack.
-pub fn app(state: AppState) -> Router {
-    let (native, api) = native::router().split_for_parts();
-    let spec = Arc::new(serde_json::to_string(&api).unwrap_or_else(|_| "{}".into()));
-    let limit = state.config.max_body_bytes;
-    let timeout = state.config.request_timeout;
-    let inner = Router::new()
-        .merge(native)
-        .merge(iris::router())
+/// The operational endpoints and the native API's documents (outside every mount: their
+/// errors are native problem JSON).
+fn ops_routes(spec: Arc<String>) -> kit::route::Routes {
+    use kit::route::{Routes, get};
+    Routes::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -58,6 +54,41 @@ pub fn app(state: AppState) -> Router {
         .route("/api/docs", get(ops::docs_page))
         .route("/api/docs/", get(ops::docs_page))
         .route("/api/docs/rapidoc-min.js", get(ops::docs_script))
+}
+
+/// The name of the operational endpoints in [`route_table`].
+pub const OPS: &str = "ops";
+
+/// Every API's router and route table, built by the same registration calls: each built mount
+/// of [`kit::mount::MOUNTS`], then the operational endpoints.
+fn mounted(spec: Arc<String>) -> (Router<AppState>, Vec<kit::route::RouteInfo>) {
+    let mut router = Router::new();
+    let mut table = Vec::new();
+    for m in kit::mount::MOUNTS {
+        if let Some(build) = m.routes {
+            let (r, t) = build().into_parts(m.name);
+            router = router.merge(r);
+            table.extend(t);
+        }
+    }
+    let (r, t) = ops_routes(spec).into_parts(OPS);
+    (router.merge(r), [table, t].concat())
+}
+
+/// Every route of every mounted API and of the operational endpoints: `(api, method, path
+/// template)`, from the calls that build [`app`]'s router — a route cannot be served without
+/// being listed. See [`kit::route`] for how to walk it (access matrices, completeness tests).
+pub fn route_table() -> Vec<kit::route::RouteInfo> {
+    mounted(Arc::new(String::new())).1
+}
+
+/// The whole application: every API, the ops endpoints and the middleware stack.
+pub fn app(state: AppState) -> Router {
+    let spec = Arc::new(serde_json::to_string(&openapi()).unwrap_or_else(|_| "{}".into()));
+    let limit = state.config.max_body_bytes;
+    let timeout = state.config.request_timeout;
+    let inner = mounted(spec)
+        .0
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
@@ -142,26 +173,14 @@ async fn deadline(
     }
 }
 
+/// An unknown path: the owning mount's 404 (native problem JSON outside every mount).
 async fn not_found(uri: axum::http::Uri) -> Response {
-    if iris::owns(uri.path()) {
-        return iris::wire::IrisError::not_found().into_response();
-    }
-    ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route").into_response()
+    kit::mount::not_found(uri.path())
 }
 
+/// A known path with another method: the owning mount's 405.
 async fn method_not_allowed(uri: axum::http::Uri) -> Response {
-    if iris::owns(uri.path()) {
-        let mut e = iris::wire::IrisError::not_found();
-        e.status = StatusCode::METHOD_NOT_ALLOWED;
-        e.message = "Method not allowed".into();
-        return e.into_response();
-    }
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        "this route does not accept that method",
-    )
-    .into_response()
+    kit::mount::method_not_allowed(uri.path())
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {

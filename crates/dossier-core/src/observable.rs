@@ -1218,34 +1218,16 @@ pub(crate) mod testkit {
 
     const KEY: &str = "dsk_service_test_key_0123456789abcdef0123456789abcdef0123456789ab";
 
-    /// Removes the database (and files) when the test ends.
-    pub(crate) enum Guard {
-        Sqlite(std::path::PathBuf),
-        Postgres { admin: String, name: String },
+    /// Removes the test's files, and its PostgreSQL database (`dossier-testkit`), when the
+    /// test ends.
+    pub(crate) struct Guard {
+        dir: std::path::PathBuf,
+        _pg: Option<dossier_testkit::PgDatabase>,
     }
 
     impl Drop for Guard {
         fn drop(&mut self) {
-            match self {
-                Guard::Sqlite(dir) => {
-                    let _ = std::fs::remove_dir_all(dir);
-                }
-                Guard::Postgres { admin, name } => {
-                    let (admin, name) = (admin.clone(), name.clone());
-                    let _ = std::thread::spawn(move || {
-                        if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                            rt.block_on(async move {
-                                use sqlx::Connection as _;
-                                if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
-                                }
-                            });
-                        }
-                    })
-                    .join();
-                }
-            }
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
 
@@ -1258,34 +1240,21 @@ pub(crate) mod testkit {
         _guard: Guard,
     }
 
-    /// `None` for PostgreSQL when `DOSSIER_TEST_DATABASE_URL` is not set.
+    /// `None` for PostgreSQL when `DOSSIER_TEST_DATABASE_URL` is not set (outside CI; under
+    /// `CI=true` that is a failure).
     pub(crate) async fn env(backend: Backend) -> Option<Env> {
         let dir = std::env::temp_dir().join(format!("dossier-svc-{}", uuid::Uuid::now_v7().simple()));
-        let (target, guard) = match backend {
-            Backend::Sqlite => (DbTarget::SqliteFile(dir.join("t.db")), Guard::Sqlite(dir.clone())),
+        let (target, pg) = match backend {
+            Backend::Sqlite => (DbTarget::SqliteFile(dir.join("t.db")), None),
             Backend::Postgres => {
-                let admin = std::env::var("DOSSIER_TEST_DATABASE_URL")
-                    .ok()
-                    .filter(|u| !u.is_empty())?;
-                let name = format!("dossier_svc_{}", uuid::Uuid::now_v7().simple());
-                use sqlx::Connection as _;
-                let mut c = sqlx::PgConnection::connect(&admin).await.expect("connect");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                    .execute(&mut c)
-                    .await
-                    .expect("create db");
-                let (base, q) = admin
-                    .split_once('?')
-                    .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
-                let start = base.find("://").map_or(0, |i| i + 3);
-                let host = base[start..].split('/').next().unwrap_or("");
-                let url = format!(
-                    "{}{host}/{name}{}",
-                    &base[..start],
-                    q.map(|q| format!("?{q}")).unwrap_or_default()
-                );
-                (DbTarget::Postgres(url), Guard::Postgres { admin, name })
+                // Fails under CI=true when PostgreSQL is not configured.
+                let pg = dossier_testkit::PgDatabase::create("service test").await?;
+                (DbTarget::Postgres(pg.url.clone()), Some(pg))
             }
+        };
+        let guard = Guard {
+            dir: dir.clone(),
+            _pg: pg,
         };
         let opts = DbOptions {
             target,

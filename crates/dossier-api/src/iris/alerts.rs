@@ -7,34 +7,29 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use crate::kit::route::{Routes, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     Actor, AlertImport, AlertQuery, AlertRecord, AlertRecordPatch, AlertText, Core, Key, NewAlertAsset, NewAlertRecord,
     Selection, Wording,
-    model::{
-        Activity, Case, NewAlert, NewObservable, Page, RefKey, Resolution, Severity, Status, Timestamp, Tlp, User,
-    },
+    model::{Case, NewAlert, NewObservable, RefKey, Resolution, Severity, Status, Timestamp, Tlp, User},
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
     cases::severity_id,
-    common::{FieldMap, case_name, history, split_tags, translate},
+    common::{FieldMap, history, split_tags, translate},
     ctx::{Body, Fields, IrisUser, Query, lenient_int, path_id},
-    wire::{IrisError, IrisResult, date, datetime, ok, parse_datetime},
+    wire::{IrisError, IrisResult, datetime, ok, parse_datetime},
 };
 use crate::{extract::QueryMap, state::AppState};
 
 const NOT_FOUND: &str = "Alert not found";
 const NO_CASE: &str = "Target case not found";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/alerts/filter", get(filter))
         .route("/alerts/add", post(add))
         .route("/alerts/update/{id}", post(update))
@@ -158,18 +153,6 @@ fn tlp_id(t: Tlp) -> i64 {
         Tlp::Green => 3,
         Tlp::Clear => 4,
         Tlp::AmberStrict => 5,
-    }
-}
-
-/// A case's outcome (`status_id`) from its resolution.
-fn outcome_id(r: Option<Resolution>) -> i64 {
-    match r {
-        None | Some(Resolution::Unknown) => 0,
-        Some(Resolution::FalsePositive) => 1,
-        Some(Resolution::TruePositiveWithImpact) => 2,
-        Some(Resolution::NotApplicable | Resolution::Duplicate) => 3,
-        Some(Resolution::TruePositiveWithoutImpact) => 4,
-        Some(Resolution::Legitimate) => 5,
     }
 }
 
@@ -355,48 +338,10 @@ async fn one_alert(s: &AppState, actor: &Actor, r: &AlertRecord) -> Result<Value
     Ok(alert_json(r, &numbers, &users, history(&s.core, trail).await?))
 }
 
-/// A case as IRIS's case schema dumps it (what escalation and merging return).
+/// A case as IRIS's case schema dumps it (what escalation and merging return): the same
+/// rendering as case creation and update.
 async fn case_json(s: &AppState, actor: &Actor, c: &Case) -> Result<Value, IrisError> {
-    let mut uuids = Vec::new();
-    for u in [&c.assignee, &c.created_by, &c.reviewer].into_iter().flatten() {
-        uuids.push(u.id);
-    }
-    let numbers = s.core.user_numbers(&uuids).await.map_err(IrisError::from)?;
-    let n = |u: &Option<dossier_core::model::UserRef>| {
-        u.as_ref()
-            .and_then(|u| numbers.get(&u.id))
-            .map_or(Value::Null, |n| json!(n))
-    };
-    let trail = s
-        .core
-        .case_activity(actor, Key::Uuid(c.id), None, 100)
-        .await
-        .map(|p: Page<Activity>| Page {
-            items: p.items.into_iter().filter(|a| a.object_kind == "case").collect(),
-            ..p
-        });
-    Ok(json!({
-        "case_id": c.number,
-        "case_uuid": c.id,
-        "case_name": case_name(c.number, &c.title),
-        "case_description": c.description,
-        "case_soc_id": c.external_ref.clone().unwrap_or_default(),
-        "case_customer": c.customer.as_ref().map(|x| x.number),
-        "classification_id": c.classification.as_ref().map(|x| x.id),
-        "severity_id": severity_id(c.severity),
-        "state_id": c.state.id,
-        "status_id": outcome_id(c.resolution),
-        "owner_id": n(&c.assignee),
-        "user_id": n(&c.created_by),
-        "reviewer_id": n(&c.reviewer),
-        "review_status_id": Value::Null,
-        "open_date": date(c.created_at),
-        "close_date": c.closed_at.map(date),
-        "initial_date": datetime(c.occurred_at.unwrap_or(c.created_at)),
-        "closing_note": c.closing_note,
-        "custom_attributes": c.custom,
-        "modification_history": history(&s.core, trail).await?,
-    }))
+    super::cases::case_object(s, actor, c).await
 }
 
 // ---- Request bodies ----

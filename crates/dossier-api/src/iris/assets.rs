@@ -3,11 +3,8 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use crate::kit::route::{Routes, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     Actor, CaseFamily, Core, Error, Key, MAX_LIMIT,
     model::{
@@ -28,8 +25,8 @@ use crate::state::AppState;
 const NOT_FOUND: &str = "Invalid asset ID for this case";
 const LINK_ERROR: &str = "Encountered errors while linking IOC. Asset has still been updated.";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/case/assets/list", get(list))
         .route("/case/assets/state", get(state))
         .route("/case/assets/add", post(add))

@@ -7,11 +7,8 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use crate::kit::route::{Routes, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     AccessLevel, Actor, Key, MAX_LIMIT,
     model::{
@@ -19,6 +16,7 @@ use dossier_core::{
         Resolution, Severity, TaskFilter, TimelineFilter, Timestamp, UserRef,
     },
 };
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -29,8 +27,8 @@ use super::{
 };
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/manage/cases/list", get(list))
         .route("/manage/cases/filter", get(filter))
         .route("/manage/cases/add", post(add))
@@ -91,26 +89,11 @@ fn outcome_title(id: i64) -> String {
 
 /// IRIS severity id (1 Unspecified … 6 Critical) of a core severity.
 pub(super) fn severity_id(s: Severity) -> i64 {
-    match s {
-        Severity::Unknown | Severity::Other => 1,
-        Severity::Informational => 2,
-        Severity::Low => 3,
-        Severity::Medium => 4,
-        Severity::High => 5,
-        Severity::Critical | Severity::Fatal => 6,
-    }
+    super::mapping::severity::to_dialect(s)
 }
 
 fn severity_of(id: i64) -> Option<Severity> {
-    match id {
-        1 => Some(Severity::Unknown),
-        2 => Some(Severity::Informational),
-        3 => Some(Severity::Low),
-        4 => Some(Severity::Medium),
-        5 => Some(Severity::High),
-        6 => Some(Severity::Critical),
-        _ => None,
-    }
+    super::mapping::severity::to_core(&id)
 }
 
 /// The title without a leading `#<n> - ` (the client re-sends the name it read).
@@ -221,31 +204,60 @@ fn initial_date(c: &Case) -> String {
     datetime(c.occurred_at.unwrap_or(c.created_at))
 }
 
-/// The case as created, updated, closed or reopened (IRIS's `CaseSchema`).
-fn case_json(c: &Case, users: &HashMap<Uuid, i64>, history: Value) -> Value {
-    json!({
-        "case_id": c.number,
-        "case_uuid": c.id,
-        "case_name": iris_name(c),
-        "case_description": c.description,
-        "case_soc_id": soc_id(c),
-        "case_customer": c.customer.as_ref().map(|cu| cu.number),
-        "classification_id": c.classification.as_ref().map(|cl| cl.id),
-        "severity_id": severity_id(c.severity),
-        "state_id": c.state.id,
-        "status_id": outcome_id(c.resolution),
-        "owner_id": number_of(users, c.assignee.as_ref()),
-        "user_id": number_of(users, c.created_by.as_ref()),
-        "reviewer_id": number_of(users, c.reviewer.as_ref()),
-        // No core service changes a case's review status yet: every case is "No review required".
-        "review_status_id": 1,
-        "open_date": date(c.created_at),
-        "close_date": c.closed_at.map(date),
-        "initial_date": initial_date(c),
-        "closing_note": c.closing_note,
-        "custom_attributes": c.custom,
-        "modification_history": history,
-    })
+/// IRIS review status 1, "No review required".
+const REVIEW_NOT_REQUIRED: i64 = 1;
+
+/// The case as created, updated, closed or reopened, escalated into or merged into (IRIS's
+/// `CaseSchema`).
+#[derive(Serialize)]
+struct CaseObject<'a> {
+    case_id: i64,
+    case_uuid: Uuid,
+    case_name: String,
+    case_description: &'a str,
+    case_soc_id: String,
+    case_customer: Option<i64>,
+    classification_id: Option<i64>,
+    severity_id: i64,
+    state_id: i64,
+    status_id: i64,
+    owner_id: Value,
+    user_id: Value,
+    reviewer_id: Value,
+    review_status_id: i64,
+    open_date: String,
+    close_date: Option<String>,
+    initial_date: String,
+    closing_note: Option<&'a str>,
+    custom_attributes: &'a Value,
+    modification_history: Value,
+}
+
+fn case_json<'a>(c: &'a Case, users: &HashMap<Uuid, i64>, history: Value) -> CaseObject<'a> {
+    CaseObject {
+        case_id: c.number,
+        case_uuid: c.id,
+        case_name: iris_name(c),
+        case_description: &c.description,
+        case_soc_id: soc_id(c),
+        case_customer: c.customer.as_ref().map(|cu| cu.number),
+        classification_id: c.classification.as_ref().map(|cl| cl.id),
+        severity_id: severity_id(c.severity),
+        state_id: c.state.id,
+        status_id: outcome_id(c.resolution),
+        owner_id: number_of(users, c.assignee.as_ref()),
+        user_id: number_of(users, c.created_by.as_ref()),
+        reviewer_id: number_of(users, c.reviewer.as_ref()),
+        // No core service changes a case's review status yet: every case is 1, "No review
+        // required" (iris-v1.md, review status table).
+        review_status_id: REVIEW_NOT_REQUIRED,
+        open_date: date(c.created_at),
+        close_date: c.closed_at.map(date),
+        initial_date: initial_date(c),
+        closing_note: c.closing_note.as_deref(),
+        custom_attributes: &c.custom,
+        modification_history: history,
+    }
 }
 
 /// `/manage/cases/<id>`: the case with names resolved.
@@ -314,9 +326,15 @@ async fn history(s: &AppState, actor: &Actor, number: i64) -> Result<Value, Iris
 }
 
 async fn case_reply(s: &AppState, actor: &Actor, c: &Case, message: &str) -> IrisResult {
+    ok(message, case_object(s, actor, c).await?)
+}
+
+/// The case as IRIS's `CaseSchema` dumps it, with its history: the one rendering of what
+/// case creation, update, close and reopen, and alert escalation and merging return.
+pub(super) async fn case_object(s: &AppState, actor: &Actor, c: &Case) -> Result<Value, IrisError> {
     let users = user_numbers(s, case_users(c)).await?;
     let h = history(s, actor, c.number).await?;
-    ok(message, case_json(c, &users, h))
+    serde_json::to_value(case_json(c, &users, h)).map_err(IrisError::internal)
 }
 
 // ---- Lists ----

@@ -3,11 +3,8 @@
 //! path the client uses, D5). Listing answers GET and POST (the client posts, D5). The object id
 //! is its IRIS id in the request's case; the comment id is the comment's number.
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use crate::kit::route::{Routes, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     Actor, Error, Key, MAX_LIMIT,
     model::{Comment, NewComment, TargetKind},
@@ -92,8 +89,8 @@ const OBJECTS: [(&str, Obj); 7] = [
 
 const NO_COMMENT: &str = "Invalid comment ID";
 
-pub fn routes() -> Router<AppState> {
-    let mut r = Router::new();
+pub fn routes() -> Routes {
+    let mut r = Routes::new();
     for (name, o) in OBJECTS {
         let base = format!("/case/{name}/{{id}}/comments");
         r = r

@@ -13,9 +13,9 @@ use axum::{
     http::{Method, header, request::Parts},
 };
 use dossier_core::{Actor, Via};
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
+pub use super::fields::{Fields, lenient_int};
 use super::wire::IrisError;
 use crate::{extract::QueryMap, state::AppState};
 
@@ -51,10 +51,6 @@ impl FromRequestParts<AppState> for IrisUser {
     }
 }
 
-/// A request body as a JSON object (`{}` when empty), with `cid` taken out.
-#[derive(Debug, Clone, Default)]
-pub struct Fields(pub Map<String, Value>);
-
 /// Reads a JSON body leniently: any content type, empty is `{}`.
 async fn read_fields(req: Request, state: &AppState) -> Result<Fields, IrisError> {
     let bytes = Bytes::from_request(req, state).await.map_err(|e| {
@@ -65,121 +61,6 @@ async fn read_fields(req: Request, state: &AppState) -> Result<Fields, IrisError
         }
     })?;
     Fields::parse(&bytes)
-}
-
-impl Fields {
-    pub fn parse(bytes: &[u8]) -> Result<Fields, IrisError> {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Fields::default());
-        }
-        match serde_json::from_slice::<Value>(bytes) {
-            Ok(Value::Object(m)) => Ok(Fields(m)),
-            Ok(_) => Err(IrisError::field("body", "Expected a JSON object")),
-            Err(e) => Err(IrisError::field("body", format!("Invalid JSON: {e}"))),
-        }
-    }
-
-    /// The raw value of `name`, `None` when absent.
-    pub fn raw(&self, name: &str) -> Option<&Value> {
-        self.0.get(name)
-    }
-    /// Whether the key is present (even as `null`).
-    pub fn has(&self, name: &str) -> bool {
-        self.0.contains_key(name)
-    }
-
-    /// A required string: absent → `Missing data for required field.`; null → `Field may not
-    /// be null.`; not a string → `Not a valid string.`
-    pub fn req_str(&self, name: &str) -> Result<String, IrisError> {
-        match self.0.get(name) {
-            None => Err(IrisError::field(name, "Missing data for required field.")),
-            Some(Value::Null) => Err(IrisError::field(name, "Field may not be null.")),
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(_) => Err(IrisError::field(name, "Not a valid string.")),
-        }
-    }
-
-    /// An optional string: absent or null → `None`; numbers and booleans are taken as text.
-    pub fn opt_str(&self, name: &str) -> Result<Option<String>, IrisError> {
-        match self.0.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(Value::Number(n)) => Ok(Some(n.to_string())),
-            Some(Value::Bool(b)) => Ok(Some(b.to_string())),
-            Some(_) => Err(IrisError::field(name, "Not a valid string.")),
-        }
-    }
-
-    /// A required integer (number or numeric string).
-    pub fn req_int(&self, name: &str) -> Result<i64, IrisError> {
-        match self.0.get(name) {
-            None => Err(IrisError::field(name, "Missing data for required field.")),
-            Some(Value::Null) => Err(IrisError::field(name, "Invalid data - non null expected")),
-            Some(v) => lenient_int(v).ok_or_else(|| IrisError::field(name, "Invalid data type")),
-        }
-    }
-
-    /// An optional integer: absent, null or `""` → `None`.
-    pub fn opt_int(&self, name: &str) -> Result<Option<i64>, IrisError> {
-        match self.0.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(v) => lenient_int(v)
-                .map(Some)
-                .ok_or_else(|| IrisError::field(name, "Invalid data type")),
-        }
-    }
-
-    /// A list of integers (numbers or numeric strings); absent or null → empty.
-    pub fn int_list(&self, name: &str) -> Result<Vec<i64>, IrisError> {
-        match self.0.get(name) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|v| lenient_int(v).ok_or_else(|| IrisError::field(name, "Invalid data type")))
-                .collect(),
-            Some(v) => lenient_int(v)
-                .map(|n| vec![n])
-                .ok_or_else(|| IrisError::field(name, "Not a valid list.")),
-        }
-    }
-
-    /// An optional boolean: JSON booleans, and `"true"/"false"`, `1/0`, `"y"/"n"`.
-    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, IrisError> {
-        match self.0.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(Value::Number(n)) => Ok(Some(n.as_i64() != Some(0))),
-            Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" | "y" | "yes" | "1" | "on" => Ok(Some(true)),
-                "false" | "n" | "no" | "0" | "off" | "" => Ok(Some(false)),
-                _ => Err(IrisError::field(name, "Not a valid boolean.")),
-            },
-            Some(_) => Err(IrisError::field(name, "Not a valid boolean.")),
-        }
-    }
-
-    /// An optional JSON object (`custom_attributes`).
-    pub fn opt_object(&self, name: &str) -> Result<Option<Map<String, Value>>, IrisError> {
-        match self.0.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(m)) => Ok(Some(m.clone())),
-            Some(_) => Err(IrisError::field(name, "Not a valid mapping type.")),
-        }
-    }
-}
-
-/// A number or a numeric string as an integer. Out of the signed 64-bit range is `None`.
-pub fn lenient_int(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                .map(|f| f as i64)
-        }),
-        Value::String(s) => s.trim().parse::<i64>().ok(),
-        _ => None,
-    }
 }
 
 /// A path id: a positive integer. Anything else (negative, text, too large) is the route's
@@ -321,29 +202,7 @@ pub fn require_admin(actor: &Actor) -> Result<(), IrisError> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
-
-    #[test]
-    fn integers_are_lenient() {
-        assert_eq!(lenient_int(&json!(3)), Some(3));
-        assert_eq!(lenient_int(&json!("9")), Some(9));
-        assert_eq!(lenient_int(&json!(" 12 ")), Some(12));
-        assert_eq!(lenient_int(&json!(2.0)), Some(2));
-        assert_eq!(lenient_int(&json!(2.5)), None);
-        assert_eq!(lenient_int(&json!("x")), None);
-        assert_eq!(lenient_int(&json!(true)), None);
-        let f = Fields::parse(br#"{"a": "1", "b": null, "c": "", "d": [1, "2"], "e": "no"}"#).unwrap_or_default();
-        assert_eq!(f.req_int("a").ok(), Some(1));
-        assert!(f.req_int("b").is_err());
-        assert_eq!(f.opt_int("c").ok(), Some(None));
-        assert_eq!(f.int_list("d").ok(), Some(vec![1, 2]));
-        assert_eq!(f.opt_bool("e").ok(), Some(Some(false)));
-        assert!(f.req_str("zz").is_err());
-        assert!(Fields::parse(b"[1]").is_err());
-        assert!(Fields::parse(b"").is_ok_and(|f| f.0.is_empty()));
-    }
 
     #[test]
     fn path_ids_are_positive_integers() {

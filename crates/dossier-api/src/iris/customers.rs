@@ -2,11 +2,8 @@
 //! `customers_read` flag, writing `customers_write`; the core refuses a duplicate name (any
 //! case) and the deletion of a customer that a case or an alert names.
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use crate::kit::route::{Routes, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     Key, MAX_LIMIT,
     model::{Customer, CustomerFilter, CustomerPatch, NewCustomer},
@@ -21,8 +18,8 @@ use crate::state::AppState;
 
 const UNKNOWN: &str = "Invalid Customer ID";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/manage/customers/list", get(list))
         .route("/manage/customers/add", post(add))
         .route("/manage/customers/{id}", get(get_one))

@@ -5,13 +5,12 @@
 
 use std::collections::HashMap;
 
+use crate::kit::route::{Routes, get, post};
 use axum::{
-    Router,
     body::{Body, Bytes},
     extract::{DefaultBodyLimit, FromRequest as _, Multipart, Path, Request, State, multipart::Field},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, post},
 };
 use dossier_core::{
     Actor, DatastoreFile, DatastoreFilePatch, DatastoreFolder, Error, Key, NewDatastoreFile, StagedUpload,
@@ -43,14 +42,14 @@ const READ_CHUNK: usize = 64 * 1024;
 /// Deepest folder nesting rendered in the tree.
 const MAX_DEPTH: usize = 256;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         // Uploads are bounded by the core's `max_upload_bytes` while streaming.
         .route("/datastore/file/add/{id}", post(add_file))
         .route("/datastore/file/update/{id}", post(update_file))
         .layer(DefaultBodyLimit::disable())
         .merge(
-            Router::new()
+            Routes::new()
                 .route("/datastore/list/tree", get(tree))
                 .route("/datastore/file/info/{id}", get(file_info))
                 .route("/datastore/file/view/{id}", get(view_file))

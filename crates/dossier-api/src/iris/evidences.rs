@@ -3,11 +3,8 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use crate::kit::route::{Routes, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     Actor, CaseFamily, Error, Key, MAX_LIMIT,
     model::{Evidence, EvidenceFilter, EvidencePatch, NewEvidence, ReferenceKind, ReferenceRow, Timestamp, UserRef},
@@ -21,8 +18,8 @@ use super::{
 };
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/case/evidences/list", get(list))
         .route("/case/evidences/state", get(state))
         .route("/case/evidences/add", post(add))

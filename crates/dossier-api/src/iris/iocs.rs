@@ -4,11 +4,8 @@
 //! that hold the same identity. Values are checked as IRIS checks them: hash-like types against
 //! their pattern; a value that does not parse for its type (a defanged address) is kept as sent.
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use crate::kit::route::{Routes, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     Actor, CaseFamily, Core, Key, MAX_LIMIT,
     model::{
@@ -28,8 +25,8 @@ use crate::state::AppState;
 const NOT_FOUND: &str = "Invalid IOC ID for this case";
 const NOT_FOUND_DELETE: &str = "Not a valid IOC for this case";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/case/ioc/list", get(list))
         .route("/case/ioc/state", get(state))
         .route("/case/ioc/add", post(add))

@@ -12,7 +12,9 @@ pub mod ctx;
 mod customers;
 mod datastore;
 mod evidences;
+mod fields;
 mod iocs;
+mod mapping;
 mod notes;
 mod reference;
 mod search;
@@ -22,13 +24,13 @@ mod timeline;
 mod users;
 pub mod wire;
 
-use axum::Router;
+use axum::response::{IntoResponse as _, Response};
 
-use crate::state::AppState;
+use crate::kit::route::Routes;
 
-/// Every IRIS route.
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every IRIS route. Its prefixes are the `iris` entry of [`crate::kit::mount::MOUNTS`].
+pub fn routes() -> Routes {
+    Routes::new()
         .merge(server::routes())
         .merge(alerts::routes())
         .merge(assets::routes())
@@ -46,12 +48,12 @@ pub fn router() -> Router<AppState> {
         .merge(users::routes())
 }
 
-/// Whether a path belongs to this dialect (for the 404/405 fallbacks): the site root, except
-/// `/api/…` (the native API and its documents; IRIS has only `/api/ping` and `/api/versions`
-/// there) and the operational endpoints.
-pub fn owns(path: &str) -> bool {
-    if path.starts_with("/api/") || path == "/api" {
-        return matches!(path, "/api/ping" | "/api/versions");
-    }
-    !matches!(path, "/healthz" | "/readyz" | "/metrics")
+/// An unknown path under IRIS's prefixes: `404 Resource not found` in the envelope.
+pub fn not_found() -> Response {
+    wire::IrisError::not_found().into_response()
+}
+
+/// A known IRIS path with another method: `405 Method not allowed` in the envelope.
+pub fn method_not_allowed() -> Response {
+    wire::IrisError::method_not_allowed().into_response()
 }

@@ -3,11 +3,8 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{any, get, post},
-};
+use crate::kit::route::{Routes, any, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     Actor, CaseFamily, Error, Key, MAX_LIMIT,
     model::{NewNote, NewNoteDirectory, Note, NoteDirectory, NoteDirectoryPatch, NoteFilter, NotePatch, NoteSummary},
@@ -22,8 +19,8 @@ use super::{
 };
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/case/notes/directories/filter", get(directories))
         .route("/case/notes/directories/add", post(directory_add))
         .route("/case/notes/directories/update/{id}", post(directory_update))

@@ -5,12 +5,11 @@
 //! IOC types and asset types. The client resolves names to ids by listing these, so the field
 //! names are the contract.
 
+use crate::kit::route::{Routes, get, post};
 use axum::{
-    Router,
     body::Bytes,
     extract::{Path, State},
     http::{HeaderMap, header},
-    routing::{get, post},
 };
 use dossier_core::{
     Actor,
@@ -28,8 +27,8 @@ use super::{
 };
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/manage/asset-type/list", get(asset_types))
         .route("/manage/asset-type/{id}", get(asset_type))
         .route("/manage/asset-type/add", post(add_asset_type))

@@ -5,7 +5,8 @@
 //! is case-insensitive on both backends; cases the caller may not read are left out (IRIS does
 //! not filter); at most `dossier_core::MAX_MATCHES` results.
 
-use axum::{Router, extract::State, routing::post};
+use crate::kit::route::{Routes, post};
+use axum::extract::State;
 use dossier_core::{MatchCase, model::Tlp};
 use serde_json::{Value, json};
 
@@ -15,8 +16,8 @@ use super::{
 };
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/search", post(search))
+pub fn routes() -> Routes {
+    Routes::new().route("/search", post(search))
 }
 
 /// IRIS's TLP name and colour.

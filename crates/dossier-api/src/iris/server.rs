@@ -1,12 +1,10 @@
 //! Handshake and the caller's own permissions: `/api/ping`, `/api/versions`,
 //! `/user/has-permission`, `/user/is-admin`.
 
-use axum::{
-    Router,
-    extract::State,
-    routing::{get, post},
-};
+use axum::extract::State;
 use dossier_core::{Actor, Capability};
+
+use crate::kit::route::{Routes, get, post};
 use serde_json::json;
 
 use super::{
@@ -15,8 +13,8 @@ use super::{
 };
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/api/ping", get(ping))
         .route("/api/versions", get(versions))
         .route("/user/has-permission", post(has_permission))

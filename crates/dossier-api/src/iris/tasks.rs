@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 
+use crate::kit::route::{Routes, get, post};
 use axum::{
-    Router,
     extract::{Path, State},
     http::StatusCode,
-    routing::{get, post},
 };
 use dossier_core::{
     Actor, CaseFamily, Error, Key, MAX_LIMIT,
@@ -23,8 +22,8 @@ use super::{
 };
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/case/tasks/list", get(list))
         .route("/case/tasks/state", get(state))
         .route("/case/tasks/add", post(add))

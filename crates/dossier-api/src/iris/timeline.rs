@@ -5,11 +5,8 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use crate::kit::route::{Routes, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     Actor, CaseFamily, Core, Error, Key, MAX_LIMIT,
     model::{
@@ -83,8 +80,8 @@ const FIELDS: &[FieldMap] = &[
     ("custom", "custom_attributes", None),
 ];
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/case/timeline/state", get(state))
         .route("/case/timeline/advanced-filter", get(advanced_filter))
         .route("/case/timeline/events/list", get(list_all))

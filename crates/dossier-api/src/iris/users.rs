@@ -8,11 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::{get, post},
-};
+use crate::kit::route::{Routes, get, post};
+use axum::extract::{Path, State};
 use dossier_core::{
     AccessLevel, AccessSource, Actor, CaseAccess, CaseAccessTrace, Error, NewTeam, NewUser, Team, TeamAccessChange,
     TeamPatch, UserAccess, UserPatch, check_strong_password,
@@ -28,8 +25,8 @@ use super::{
 };
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/manage/users/list", get(list_users))
         .route("/manage/users/restricted/list", get(list_users_restricted))
         .route("/manage/users/lookup/login/{login}", get(lookup_login))

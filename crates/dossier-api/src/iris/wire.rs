@@ -79,6 +79,9 @@ impl IrisError {
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "Resource not found", json!([]))
     }
+    pub fn method_not_allowed() -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", json!([]))
+    }
     pub fn gone(message: impl Into<String>) -> Self {
         Self::new(StatusCode::GONE, message, json!([]))
     }

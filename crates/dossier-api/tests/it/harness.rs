@@ -1,6 +1,6 @@
 //! `TestApp`: the whole application over a fresh database, driven without sockets.
 
-use std::{io::Write as _, path::PathBuf, sync::Arc};
+use std::{path::PathBuf, sync::Arc};
 
 use axum::{
     Router,
@@ -9,6 +9,7 @@ use axum::{
 };
 use dossier_api::{ApiConfig, AppState};
 use dossier_core::{Backend, Bootstrap, Core, CoreConfig, DbOptions, DbTarget};
+use dossier_testkit::PgDatabase;
 use http_body_util::BodyExt as _;
 use serde_json::Value;
 use tower::ServiceExt as _;
@@ -17,70 +18,23 @@ use uuid::Uuid;
 pub const ADMIN_KEY: &str = "dsk_test_admin_key_0123456789abcdef0123456789abcdef0123456789abcdef";
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 
-/// The PostgreSQL server tests create their databases on, if configured.
-pub fn pg_admin_url() -> Option<String> {
-    match std::env::var("DOSSIER_TEST_DATABASE_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI must set DOSSIER_TEST_DATABASE_URL so that the PostgreSQL tests run");
-            }
-            None
-        }
-    }
-}
-
-/// `postgres://u@h:p/db?x` with the database replaced.
-pub fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let host_and_path = &base[scheme_end..];
-    let host = host_and_path.split('/').next().unwrap_or(host_and_path);
-    let mut out = format!("{}{}/{}", &base[..scheme_end], host, db);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
 /// Removes the test's database when the test ends.
 pub enum DbGuard {
     Sqlite(PathBuf),
-    Postgres { admin_url: String, name: String },
+    /// Dropped by `dossier-testkit`.
+    Postgres(#[allow(dead_code)] PgDatabase),
 }
 
 impl Drop for DbGuard {
     fn drop(&mut self) {
-        match self {
-            DbGuard::Sqlite(dir) => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            DbGuard::Postgres { admin_url, name } => {
-                let (url, name) = (admin_url.clone(), name.clone());
-                // Drop runs inside the test's runtime: use a thread with its own.
-                let _ = std::thread::spawn(move || {
-                    if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                        rt.block_on(async move {
-                            use sqlx::Connection as _;
-                            if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
-                                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
-                            }
-                        });
-                    }
-                })
-                .join();
-            }
+        if let DbGuard::Sqlite(dir) = self {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }
 
-/// A fresh, migrated database of the given kind; `None` (with a visible note) when PostgreSQL
-/// is not configured.
+/// A fresh database of the given kind; `None` (with a visible note) when PostgreSQL is not
+/// configured outside CI.
 pub async fn fresh_db(backend: Backend) -> Option<(DbOptions, DbGuard)> {
     let target_and_guard = match backend {
         Backend::Sqlite => {
@@ -89,26 +43,9 @@ pub async fn fresh_db(backend: Backend) -> Option<(DbOptions, DbGuard)> {
             (DbTarget::SqliteFile(dir.join("dossier.db")), DbGuard::Sqlite(dir))
         }
         Backend::Postgres => {
-            let Some(admin) = pg_admin_url() else {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "SKIPPED: PostgreSQL test (set DOSSIER_TEST_DATABASE_URL to run it)"
-                );
-                return None;
-            };
-            let name = format!("dossier_t_{}", Uuid::now_v7().simple());
-            use sqlx::Connection as _;
-            let mut c = sqlx::PgConnection::connect(&admin)
-                .await
-                .expect("connect to DOSSIER_TEST_DATABASE_URL");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                .execute(&mut c)
-                .await
-                .expect("create test database");
-            (
-                DbTarget::Postgres(with_database(&admin, &name)),
-                DbGuard::Postgres { admin_url: admin, name },
-            )
+            // `None` outside CI when PostgreSQL is not configured; a failure under CI=true.
+            let pg = PgDatabase::create("API test").await?;
+            (DbTarget::Postgres(pg.url.clone()), DbGuard::Postgres(pg))
         }
     };
     let (target, guard) = target_and_guard;

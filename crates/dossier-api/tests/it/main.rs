@@ -24,6 +24,7 @@ mod iris_tasks;
 mod iris_timeline;
 mod iris_work;
 mod isolation;
+mod kit;
 mod notes;
 mod observables;
 mod ops;

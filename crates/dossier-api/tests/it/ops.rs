@@ -332,10 +332,13 @@ async fn unknown_route_and_wrong_method_are_problems(b: Backend) {
     // Without credentials, too: an unknown route is not an authentication question.
     let r = app.call("GET", "/api/v1/nope", &[], None).await.expect(404);
     assert_eq!(r.body["code"], "route_not_found");
-    // Outside /api the site root is the IRIS dialect's, and answers in its envelope.
-    let r = app.call("GET", "/nope", &[], None).await.expect(404);
+    // IRIS answers in its envelope under its own prefixes only; a path no API claims is
+    // native (tests/it/kit.rs covers every mount).
+    let r = app.call("GET", "/manage/nope", &[], None).await.expect(404);
     assert_eq!(r.body["status"], "error");
     assert_eq!(r.body["message"], "Resource not found");
+    let r = app.call("GET", "/nope", &[], None).await.expect(404);
+    assert_eq!(r.body["code"], "route_not_found");
 
     for (method, path) in [
         ("DELETE", "/api/v1/alerts"),

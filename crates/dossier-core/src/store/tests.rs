@@ -1,65 +1,12 @@
 //! Storage checks on both backends: the two schemas are logically identical, and the list
 //! queries use indexes (no full scan, no sort) for every whitelisted sort key.
 
-use std::{collections::BTreeMap, io::Write as _};
+use std::collections::BTreeMap;
+
+use dossier_testkit::PgDatabase;
 
 use super::{Backend, Db, DbOptions, DbTarget, Tx, alert, case, migrate, sql::Sql};
 use crate::model::CaseSort;
-
-fn pg_url() -> Option<String> {
-    match std::env::var("DOSSIER_TEST_DATABASE_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            assert!(
-                std::env::var("CI").ok().as_deref() != Some("true"),
-                "CI must set DOSSIER_TEST_DATABASE_URL"
-            );
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: PostgreSQL part (set DOSSIER_TEST_DATABASE_URL)"
-            );
-            None
-        }
-    }
-}
-
-fn with_db(url: &str, db: &str) -> String {
-    let (base, q) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let start = base.find("://").map_or(0, |i| i + 3);
-    let host = base[start..].split('/').next().unwrap_or("");
-    format!(
-        "{}{host}/{db}{}",
-        &base[..start],
-        q.map(|q| format!("?{q}")).unwrap_or_default()
-    )
-}
-
-/// Drops the test's PostgreSQL database when it goes out of scope.
-pub(super) struct PgDb {
-    admin: String,
-    name: String,
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                rt.block_on(async move {
-                    use sqlx::Connection as _;
-                    if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                        )))
-                        .execute(&mut c)
-                        .await;
-                    }
-                });
-            }
-        })
-        .join();
-    }
-}
 
 pub(super) async fn open_sqlite() -> (Db, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("dossier-core-test-{}", uuid::Uuid::now_v7().simple()));
@@ -73,27 +20,18 @@ pub(super) async fn open_sqlite() -> (Db, std::path::PathBuf) {
     (db, dir)
 }
 
-pub(super) async fn open_pg() -> Option<(Db, PgDb)> {
-    let admin = pg_url()?;
-    let name = format!("dossier_t_{}", uuid::Uuid::now_v7().simple());
-    use sqlx::Connection as _;
-    let mut c = sqlx::PgConnection::connect(&admin).await.expect("connect");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&mut c)
-        .await
-        .expect("create db");
-    let guard = PgDb {
-        admin: admin.clone(),
-        name: name.clone(),
-    };
+/// A fresh, migrated PostgreSQL database (the workspace's one helper, `dossier-testkit`);
+/// `None` when PostgreSQL is not configured outside CI.
+pub(super) async fn open_pg() -> Option<(Db, PgDatabase)> {
+    let pg = PgDatabase::create("storage test").await?;
     let opts = DbOptions {
-        target: DbTarget::Postgres(with_db(&admin, &name)),
+        target: DbTarget::Postgres(pg.url.clone()),
         max_connections: 2,
         acquire_timeout: std::time::Duration::from_secs(5),
     };
     let db = Db::open(&opts).await.expect("open pg");
     migrate::run(&db).await.expect("migrate pg");
-    Some((db, guard))
+    Some((db, pg))
 }
 
 #[derive(Debug, PartialEq, Eq, Clone)]

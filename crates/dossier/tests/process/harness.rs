@@ -17,6 +17,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use dossier_testkit::PgDatabase;
 use serde_json::Value;
 use tokio::{
     io::{AsyncReadExt as _, AsyncWriteExt as _},
@@ -48,23 +49,6 @@ pub enum Kind {
     Postgres,
 }
 
-/// The PostgreSQL server tests create their databases on; `None` (after a visible note) when
-/// not configured, a panic when `CI=true` and not configured.
-pub fn pg_admin_url(test: &str) -> Option<String> {
-    match std::env::var("DOSSIER_TEST_DATABASE_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI must set DOSSIER_TEST_DATABASE_URL so that the PostgreSQL tests run");
-            }
-            say(format!(
-                "SKIPPED: {test} on PostgreSQL (set DOSSIER_TEST_DATABASE_URL to run it)"
-            ));
-            None
-        }
-    }
-}
-
 /// Splits `scheme://[userinfo@]host[:port][/db][?query]` into (scheme://userinfo@, host:port,
 /// rest after the authority).
 fn split_url(url: &str) -> (&str, &str, &str) {
@@ -74,13 +58,6 @@ fn split_url(url: &str) -> (&str, &str, &str) {
     let authority = &after[..auth_end];
     let at = authority.rfind('@').map(|i| i + 1).unwrap_or(0);
     (&url[..scheme_end + at], &authority[at..], &after[auth_end..])
-}
-
-/// `postgres://u@h:p/db?x` with the database replaced.
-pub fn pg_with_database(url: &str, db: &str) -> String {
-    let (head, host, rest) = split_url(url);
-    let query = rest.find('?').map(|i| &rest[i..]).unwrap_or("");
-    format!("{head}{host}/{db}{query}")
 }
 
 /// `postgres://u@h:p/db?x` with `host:port` replaced.
@@ -106,37 +83,31 @@ pub struct TestDb {
     pub dir: PathBuf,
     /// The PostgreSQL URL of the test's database.
     pub pg_url: Option<String>,
-    pg_drop: Option<(String, String)>,
+    /// The PostgreSQL database, dropped by `dossier-testkit`.
+    _pg: Option<PgDatabase>,
 }
 
 impl TestDb {
-    /// `None` when the backend is PostgreSQL and no server is configured.
+    /// `None` when the backend is PostgreSQL and no server is configured (outside CI; under
+    /// `CI=true` that fails the test).
     pub async fn fresh(kind: Kind, test: &str) -> Option<TestDb> {
         let dir = std::env::temp_dir().join(format!("dossier-bt-{}", Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).expect("create scratch directory");
-        let mut db = TestDb {
-            dir,
-            pg_url: None,
-            pg_drop: None,
+        let pg = match kind {
+            Kind::Sqlite => None,
+            Kind::Postgres => match PgDatabase::create(test).await {
+                Some(pg) => Some(pg),
+                None => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    return None;
+                }
+            },
         };
-        if kind == Kind::Postgres {
-            let admin = pg_admin_url(test)?;
-            let name = format!("dossier_bt_{}", Uuid::now_v7().simple());
-            use sqlx::Connection as _;
-            let mut c = tokio::time::timeout(Duration::from_secs(30), sqlx::PgConnection::connect(&admin))
-                .await
-                .expect("connect to DOSSIER_TEST_DATABASE_URL: timed out")
-                .expect("connect to DOSSIER_TEST_DATABASE_URL");
-            let create = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")));
-            tokio::time::timeout(Duration::from_secs(60), create.execute(&mut c))
-                .await
-                .expect("create test database: timed out")
-                .expect("create test database");
-            let _ = c.close().await;
-            db.pg_url = Some(pg_with_database(&admin, &name));
-            db.pg_drop = Some((admin, name));
-        }
-        Some(db)
+        Some(TestDb {
+            dir,
+            pg_url: pg.as_ref().map(|p| p.url.clone()),
+            _pg: pg,
+        })
     }
 
     /// The flags that point `dossier` at this database.
@@ -151,27 +122,6 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
-        if let Some((url, name)) = self.pg_drop.take() {
-            // Drop may run inside the test's runtime: use a thread with its own.
-            let _ = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-                    return;
-                };
-                rt.block_on(async move {
-                    use sqlx::Connection as _;
-                    let connect = sqlx::PgConnection::connect(&url);
-                    if let Ok(Ok(mut c)) = tokio::time::timeout(Duration::from_secs(20), connect).await {
-                        let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                        let _ = tokio::time::timeout(
-                            Duration::from_secs(20),
-                            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut c),
-                        )
-                        .await;
-                    }
-                });
-            })
-            .join();
-        }
     }
 }
 
