@@ -742,6 +742,7 @@ impl Core {
             p.into_result()?;
         }
         let filter = store::asset::IdentityFilter {
+            access: self.access_scope(actor).await?,
             type_ids: type_ids(Ex::Db(&self.db), ws, &f.types).await?,
             q: f.q.clone(),
             compromised: f.compromised,
@@ -765,7 +766,8 @@ impl Core {
     }
 
     pub async fn get_asset(&self, actor: &Actor, id: Uuid) -> Result<Asset> {
-        store::asset::identity(&self.db, actor.workspace_id.0, id)
+        let scope = self.access_scope(actor).await?;
+        store::asset::identity(&self.db, actor.workspace_id.0, &scope, id)
             .await?
             .map(asset_view)
             .ok_or(Error::not_found("asset"))
@@ -782,11 +784,12 @@ impl Core {
         let ws = actor.workspace_id.0;
         let limit = paging::limit(limit)?;
         let before = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
-        let asset = store::asset::identity(&self.db, ws, id)
+        let scope = self.access_scope(actor).await?;
+        let asset = store::asset::identity(&self.db, ws, &scope, id)
             .await?
             .ok_or(Error::not_found("asset"))?;
         let mut rows: Vec<store::asset::IdentityCaseRow> =
-            store::asset::identity_cases_sql(ws, asset.id, before, limit)
+            store::asset::identity_cases_sql(ws, &scope, asset.id, before, limit)
                 .fetch_all(&self.db)
                 .await?;
         let next_cursor = paging::next(&mut rows, limit, |r| [r.link_id].to_vec());

@@ -931,6 +931,7 @@ impl Core {
             p.into_result()?;
         }
         let filter = store::observable::IdentityFilter {
+            access: self.access_scope(actor).await?,
             type_ids: type_ids(Ex::Db(&self.db), ws, &f.types).await?,
             q: f.q.clone(),
         };
@@ -952,7 +953,8 @@ impl Core {
     }
 
     pub async fn get_observable(&self, actor: &Actor, id: Uuid) -> Result<Observable> {
-        store::observable::identity(&self.db, actor.workspace_id.0, id)
+        let scope = self.access_scope(actor).await?;
+        store::observable::identity(&self.db, actor.workspace_id.0, &scope, id)
             .await?
             .map(identity_view)
             .ok_or(Error::not_found("observable"))
@@ -969,11 +971,12 @@ impl Core {
         let ws = actor.workspace_id.0;
         let limit = paging::limit(limit)?;
         let before = paging::decode(cursor, 1)?.and_then(|v| v.first().copied());
-        let obs = store::observable::identity(&self.db, ws, id)
+        let scope = self.access_scope(actor).await?;
+        let obs = store::observable::identity(&self.db, ws, &scope, id)
             .await?
             .ok_or(Error::not_found("observable"))?;
         let mut rows: Vec<store::observable::IdentityCaseRow> =
-            store::observable::identity_cases_sql(ws, obs.id, before, limit)
+            store::observable::identity_cases_sql(ws, &scope, obs.id, before, limit)
                 .fetch_all(&self.db)
                 .await?;
         let next_cursor = paging::next(&mut rows, limit, |r| [r.link_id].to_vec());

@@ -170,6 +170,16 @@ impl Scope {
         self.push_readable(q, "co.case_id");
         q.push("))");
     }
+
+    /// The same for an asset identity (`obs` is the asset id expression).
+    pub(crate) fn push_asset_visible(&self, q: &mut Sql, asset: &'static str) {
+        q.push("(EXISTS (SELECT 1 FROM alert_assets aa WHERE aa.asset_id = ")
+            .push(asset)
+            .push(") OR EXISTS (SELECT 1 FROM case_assets ca2 WHERE ca2.asset_id = ")
+            .push(asset);
+        self.push_readable(q, "ca2.case_id");
+        q.push("))");
+    }
 }
 
 /// A live case of the workspace with the actor's level on it.

@@ -437,6 +437,7 @@ const IDENTITY_SELECT: &str = "SELECT a.id, a.uuid, a.name, a.type_id, t.name AS
 pub(crate) async fn identity<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     ws: i64,
+    scope: &super::access::Scope,
     uuid: Uuid,
 ) -> Result<Option<IdentityRow>> {
     let mut q = Sql::new(IDENTITY_SELECT);
@@ -444,6 +445,10 @@ pub(crate) async fn identity<'a, 'c: 'a>(
         .bind(ws)
         .push(" AND a.uuid = ")
         .bind(uuid);
+    if !scope.reads_all() {
+        q.push(" AND ");
+        scope.push_asset_visible(&mut q, "a.id");
+    }
     q.fetch_optional(ex).await
 }
 
@@ -452,10 +457,16 @@ pub(crate) struct IdentityFilter {
     pub type_ids: Vec<i64>,
     pub q: Option<String>,
     pub compromised: Option<bool>,
+    /// Identities known only from cases the actor may not read are left out.
+    pub access: super::access::Scope,
 }
 
 fn push_identity_filters(q: &mut Sql, backend: Backend, ws: i64, f: &IdentityFilter) {
     q.push(" WHERE a.workspace_id = ").bind(ws);
+    if !f.access.reads_all() {
+        q.push(" AND ");
+        f.access.push_asset_visible(q, "a.id");
+    }
     if !f.type_ids.is_empty() {
         q.push(" AND a.type_id IN ").bind_list(f.type_ids.iter().copied());
     }
@@ -512,7 +523,13 @@ pub(crate) struct IdentityCaseRow {
 }
 
 /// The cases of an asset, newest link first, keyset-paged on the link id.
-pub(crate) fn identity_cases_sql(ws: i64, asset_id: i64, before: Option<i64>, limit: u32) -> Sql {
+pub(crate) fn identity_cases_sql(
+    ws: i64,
+    scope: &super::access::Scope,
+    asset_id: i64,
+    before: Option<i64>,
+    limit: u32,
+) -> Sql {
     let mut q = Sql::new(
         "SELECT l.id AS link_id, l.uuid AS link_uuid, l.seq AS link_seq, l.compromise_status, l.analysis_status_id, \
          s.name AS analysis_status_name, l.created_at AS linked_at, c.uuid AS case_uuid, c.seq AS case_seq, \
@@ -524,6 +541,7 @@ pub(crate) fn identity_cases_sql(ws: i64, asset_id: i64, before: Option<i64>, li
         .push(" AND l.workspace_id = ")
         .bind(ws)
         .push(" AND c.deleted_at IS NULL");
+    scope.push_readable(&mut q, "c.id");
     if let Some(b) = before {
         q.push(" AND l.id < ").bind(b);
     }

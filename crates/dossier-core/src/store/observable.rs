@@ -142,6 +142,7 @@ const IDENTITY_SELECT: &str = "SELECT o.id, o.uuid, o.type_id, t.name AS type_na
 pub(crate) async fn identity<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     ws: i64,
+    scope: &super::access::Scope,
     uuid: Uuid,
 ) -> Result<Option<IdentityRow>> {
     let mut q = Sql::new(IDENTITY_SELECT);
@@ -149,6 +150,10 @@ pub(crate) async fn identity<'a, 'c: 'a>(
         .bind(ws)
         .push(" AND o.uuid = ")
         .bind(uuid);
+    if !scope.reads_all() {
+        q.push(" AND ");
+        scope.push_observable_visible(&mut q, "o.id");
+    }
     q.fetch_optional(ex).await
 }
 
@@ -157,10 +162,16 @@ pub(crate) async fn identity<'a, 'c: 'a>(
 pub(crate) struct IdentityFilter {
     pub type_ids: Vec<i64>,
     pub q: Option<String>,
+    /// Identities known only from cases the actor may not read are left out.
+    pub access: super::access::Scope,
 }
 
 fn push_identity_filters(q: &mut Sql, backend: Backend, ws: i64, f: &IdentityFilter) {
     q.push(" WHERE o.workspace_id = ").bind(ws);
+    if !f.access.reads_all() {
+        q.push(" AND ");
+        f.access.push_observable_visible(q, "o.id");
+    }
     if !f.type_ids.is_empty() {
         q.push(" AND o.type_id IN ").bind_list(f.type_ids.iter().copied());
     }
@@ -208,7 +219,13 @@ pub(crate) struct IdentityCaseRow {
 }
 
 /// The cases of an identity, newest link first, keyset-paged on the link id.
-pub(crate) fn identity_cases_sql(ws: i64, observable_id: i64, before: Option<i64>, limit: u32) -> Sql {
+pub(crate) fn identity_cases_sql(
+    ws: i64,
+    scope: &super::access::Scope,
+    observable_id: i64,
+    before: Option<i64>,
+    limit: u32,
+) -> Sql {
     let mut q = Sql::new(
         "SELECT l.id AS link_id, l.uuid AS link_uuid, l.seq AS link_seq, l.tlp, l.is_ioc, l.created_at AS linked_at, \
          c.uuid AS case_uuid, c.seq AS case_seq, c.title AS case_title, c.status AS case_status \
@@ -218,6 +235,7 @@ pub(crate) fn identity_cases_sql(ws: i64, observable_id: i64, before: Option<i64
         .push(" AND l.workspace_id = ")
         .bind(ws)
         .push(" AND c.deleted_at IS NULL");
+    scope.push_readable(&mut q, "c.id");
     if let Some(b) = before {
         q.push(" AND l.id < ").bind(b);
     }
@@ -677,10 +695,23 @@ mod plans {
         }
         // The workspace's identities: all, of one type, by text; first and later pages.
         for f in [
-            IdentityFilter::default(),
+            IdentityFilter {
+                access: crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
+                ..IdentityFilter::default()
+            },
             IdentityFilter {
                 type_ids: vec![76],
                 q: None,
+                access: crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
+            },
+            // Someone whose access varies per case: the visibility test runs per identity.
+            IdentityFilter {
+                access: crate::store::access::Scope::PerCase {
+                    user: 1,
+                    follow: None,
+                    default: crate::store::access::FULL_ACCESS,
+                },
+                ..IdentityFilter::default()
             },
         ] {
             for before in [None, Some(9)] {
@@ -704,15 +735,29 @@ mod plans {
         let text = IdentityFilter {
             type_ids: vec![],
             q: Some("10.1.2.3".into()),
+            access: crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
         };
         let p = super::super::tests::plan(db, &identity_list_sql(b, 1, &text, None, 51))
             .await
             .join("\n");
         check(b, &[("observables", "o")], "identities by text", &p, false);
         for before in [None, Some(9)] {
-            let p = super::super::tests::plan(db, &identity_cases_sql(1, 1, before, 51))
-                .await
-                .join("\n");
+            let p = super::super::tests::plan(
+                db,
+                &identity_cases_sql(
+                    1,
+                    &crate::store::access::Scope::PerCase {
+                        user: 1,
+                        follow: None,
+                        default: crate::store::access::FULL_ACCESS,
+                    },
+                    1,
+                    before,
+                    51,
+                ),
+            )
+            .await
+            .join("\n");
             check(
                 b,
                 &[("case_observables", "l"), ("cases", "c")],
@@ -770,21 +815,31 @@ mod plans {
             }
         }
         for f in [
-            asset::IdentityFilter::default(),
+            asset::IdentityFilter {
+                access: crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
+                ..asset::IdentityFilter::default()
+            },
             asset::IdentityFilter {
                 type_ids: vec![9],
                 q: None,
                 compromised: None,
+                access: crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
             },
             asset::IdentityFilter {
                 type_ids: vec![],
                 q: None,
                 compromised: Some(true),
+                access: crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
             },
             asset::IdentityFilter {
                 type_ids: vec![],
                 q: None,
                 compromised: Some(false),
+                access: crate::store::access::Scope::PerCase {
+                    user: 1,
+                    follow: None,
+                    default: crate::store::access::FULL_ACCESS,
+                },
             },
         ] {
             for before in [None, Some(9)] {
@@ -799,15 +854,29 @@ mod plans {
             type_ids: vec![],
             q: Some("dc01".into()),
             compromised: None,
+            access: crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
         };
         let p = super::super::tests::plan(db, &asset::identity_list_sql(b, 1, &text, None, 51))
             .await
             .join("\n");
         check(b, &[("assets", "a")], "inventory by text", &p, false);
         for before in [None, Some(9)] {
-            let p = super::super::tests::plan(db, &asset::identity_cases_sql(1, 1, before, 51))
-                .await
-                .join("\n");
+            let p = super::super::tests::plan(
+                db,
+                &asset::identity_cases_sql(
+                    1,
+                    &crate::store::access::Scope::PerCase {
+                        user: 1,
+                        follow: None,
+                        default: crate::store::access::FULL_ACCESS,
+                    },
+                    1,
+                    before,
+                    51,
+                ),
+            )
+            .await
+            .join("\n");
             check(
                 b,
                 &[("case_assets", "l"), ("cases", "c")],
