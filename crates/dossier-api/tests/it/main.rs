@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod access_matrix;
 mod alerts;
 mod assets;
 mod auth;
