@@ -7,6 +7,7 @@ pub mod metrics;
 pub mod native;
 pub mod ops;
 pub mod state;
+pub mod tracecat;
 
 use std::sync::Arc;
 
@@ -45,6 +46,7 @@ pub fn app(state: AppState) -> Router {
     let inner = Router::new()
         .merge(native)
         .merge(iris::router())
+        .merge(tracecat::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -143,6 +145,9 @@ async fn deadline(
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
+    if tracecat::owns(uri.path()) {
+        return tracecat::wire::TcError::not_found("Not Found").into_response();
+    }
     if iris::owns(uri.path()) {
         return iris::wire::IrisError::not_found().into_response();
     }
@@ -150,6 +155,10 @@ async fn not_found(uri: axum::http::Uri) -> Response {
 }
 
 async fn method_not_allowed(uri: axum::http::Uri) -> Response {
+    if tracecat::owns(uri.path()) {
+        return tracecat::wire::TcError::Status(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed".into())
+            .into_response();
+    }
     if iris::owns(uri.path()) {
         let mut e = iris::wire::IrisError::not_found();
         e.status = StatusCode::METHOD_NOT_ALLOWED;
