@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod native;
 pub mod ops;
 pub mod state;
+pub mod tracecat;
 
 use std::sync::Arc;
 

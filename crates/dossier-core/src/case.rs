@@ -102,6 +102,14 @@ pub(crate) async fn user_id(ex: Ex<'_, '_>, user: Uuid, field: &str) -> Result<i
     Ok(u.id)
 }
 
+/// The JSON object `base` with the keys of the JSON object `over` set over it.
+fn merge_json(base: &str, over: &str) -> String {
+    let mut m: serde_json::Map<String, serde_json::Value> = serde_json::from_str(base).unwrap_or_default();
+    let o: serde_json::Map<String, serde_json::Value> = serde_json::from_str(over).unwrap_or_default();
+    m.extend(o);
+    serde_json::Value::Object(m).to_string()
+}
+
 pub(crate) fn json_str<T: serde::Serialize>(v: &T) -> Option<String> {
     serde_json::to_string(v).ok()
 }
@@ -572,7 +580,11 @@ impl Core {
                         change("occurred_at", json_str(&old.occurred_at), json_str(&new.occurred_at));
                     }
                     if let Some(v) = custom {
-                        new.custom = v.clone();
+                        new.custom = if patch.merge_custom {
+                            merge_json(&old.custom, v)
+                        } else {
+                            v.clone()
+                        };
                         if old.custom != new.custom {
                             change("custom", Some(old.custom.clone()), Some(new.custom.clone()));
                         }

@@ -767,25 +767,23 @@ impl Core {
             )
             .await?;
         }
-        if file.is_evidence {
-            if !store::datastore::evidence_with_hash(&self.db, case_id, &file.sha256).await? {
-                let description = match file.description.as_deref() {
-                    Some(d) if !d.is_empty() => format!("Imported from datastore. {d}"),
-                    _ => "Imported from datastore.".to_owned(),
-                };
-                self.add_evidence(
-                    actor,
-                    case,
-                    NewEvidence {
-                        filename: file.name.clone(),
-                        size: Some(file.size),
-                        hash: Some(file.sha256.clone()),
-                        description: Some(description),
-                        ..NewEvidence::default()
-                    },
-                )
-                .await?;
-            }
+        if file.is_evidence && !store::datastore::evidence_with_hash(&self.db, case_id, &file.sha256).await? {
+            let description = match file.description.as_deref() {
+                Some(d) if !d.is_empty() => format!("Imported from datastore. {d}"),
+                _ => "Imported from datastore.".to_owned(),
+            };
+            self.add_evidence(
+                actor,
+                case,
+                NewEvidence {
+                    filename: file.name.clone(),
+                    size: Some(file.size),
+                    hash: Some(file.sha256.clone()),
+                    description: Some(description),
+                    ..NewEvidence::default()
+                },
+            )
+            .await?;
         }
         Ok(())
     }

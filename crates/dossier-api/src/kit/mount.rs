@@ -83,8 +83,11 @@ pub static MOUNTS: &[Mount] = &[
         name: "tracecat",
         title: "Tracecat",
         prefixes: &["/tracecat"],
-        routes: None,
-        errors: NATIVE_ERRORS,
+        routes: Some(crate::tracecat::routes),
+        errors: ErrorShape {
+            not_found: crate::tracecat::not_found,
+            method_not_allowed: crate::tracecat::method_not_allowed,
+        },
     },
     Mount {
         name: "truu",

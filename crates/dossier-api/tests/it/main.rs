@@ -34,4 +34,5 @@ mod search;
 mod tasks;
 mod templates;
 mod timeline;
+mod tracecat;
 mod workspaces;

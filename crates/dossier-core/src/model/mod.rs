@@ -303,6 +303,11 @@ pub struct CasePatch {
     pub custom: Option<serde_json::Value>,
     /// The version read; a stale one fails with 409. May also come as `If-Match`.
     pub version: Option<i32>,
+    /// `custom` sets its keys over the stored values (inside the transaction) instead of
+    /// replacing them: Tracecat's `fields`. Not part of the native API.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub merge_custom: bool,
 }
 
 /// Sort keys a case list accepts; each is backed by an index.

@@ -401,6 +401,7 @@ const WINDOWS: [i64; 3] = [1_024, 16_384, 262_144];
 /// so a document whose object is gone (deleted concurrently) is no hit: `case` → cases,
 /// `alert` → alerts, `observable` → observables (the workspace-wide identity), `note` → notes;
 /// `search_docs.case_id` names the case a hit belongs to.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn search<'a, 'c: 'a>(
     ex: impl Into<super::Ex<'a, 'c>>,
     backend: Backend,
