@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::{
     ctx::{Body, Query, TcUser, path_uuid},
-    wire::{CaseMinimal, CaseRead, Detail, TcError, TcResult, UserRead, fields},
+    wire::{CaseMinimal, CaseRead, Detail, TcError, TcResult, UserRead, fields, parse_short_id},
 };
 use crate::{extract::QueryMap, state::AppState};
 
@@ -168,7 +168,7 @@ async fn page(s: &AppState, a: &Actor, f: CaseFilter) -> Result<Page<Case>, TcEr
 /// `reverse`, and always on `/workspaces/{id}/cases`, the L3 cursor envelope.
 pub async fn list(State(s): State<AppState>, TcUser(a): TcUser, Query(q): Query, uri: axum::http::Uri) -> TcResult {
     let canonical = uri.path().starts_with("/tracecat/workspaces/");
-    let wants_envelope = ["limit", "cursor", "order_by", "sort", "reverse"]
+    let wants_envelope = ["limit", "cursor", "order_by", "sort", "reverse", "short_id"]
         .iter()
         .any(|k| q.get(k).is_some());
     if canonical || wants_envelope {
@@ -201,6 +201,19 @@ pub async fn list(State(s): State<AppState>, TcUser(a): TcUser, Query(q): Query,
 }
 
 async fn envelope(s: &AppState, a: &Actor, q: &QueryMap) -> TcResult {
+    if let Some(raw) = q.get("short_id") {
+        // `42` or `CASE-0042`: that one case, or none.
+        let n = parse_short_id(raw).ok_or_else(|| TcError::bad(format!("Invalid short_id: {raw}")))?;
+        let items: Vec<CaseMinimal> = match s.core.get_case(a, Key::Seq(n)).await {
+            Ok(c) => vec![CaseMinimal::of(&c, &users(s, a).await?)],
+            Err(dossier_core::Error::NotFound { .. }) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        let total = items.len();
+        return Ok(Json(json!({"items": items, "next_cursor": null, "prev_cursor": null,
+                              "has_more": false, "has_previous": false, "total_estimate": total}))
+        .into_response());
+    }
     let (by, desc) = sort(q, true, CaseSort::CreatedAt)?;
     let reverse = match q.get("reverse") {
         None | Some("false") => false,

@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use super::{
     ctx::{Body, TcUser},
-    wire::{Detail, RESERVED, TcError, TcResult, field_type, fields, parse_field_type},
+    mapping::field_type,
+    wire::{Detail, RESERVED, TcError, TcResult, fields},
 };
 use crate::state::AppState;
 
@@ -37,7 +38,7 @@ fn valid_name(name: &str) -> bool {
 
 fn read_type(b: &mut Body, required: bool) -> Option<FieldType> {
     let raw = b.string("type", required, 20)?;
-    match parse_field_type(&raw) {
+    match field_type::to_core(raw.as_str()) {
         Some(t) => Some(t),
         None => {
             let mut d = Detail::new(
@@ -173,7 +174,10 @@ pub async fn update(State(s): State<AppState>, TcUser(a): TcUser, Path(field): P
         b.problems.push(Detail::new(
             "value_error",
             &["body", "type"],
-            format!("Value error, a field keeps its type ({})", field_type(def.field_type)),
+            format!(
+                "Value error, a field keeps its type ({})",
+                field_type::to_dialect(def.field_type)
+            ),
             Value::Null,
         ));
     }

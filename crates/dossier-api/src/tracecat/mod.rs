@@ -9,6 +9,7 @@ mod cases;
 mod comments;
 pub mod ctx;
 mod fields;
+mod mapping;
 pub mod wire;
 
 use axum::{

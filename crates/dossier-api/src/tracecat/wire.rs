@@ -7,9 +7,11 @@ use axum::{
 };
 use dossier_core::{
     Error,
-    model::{Case, Comment, CustomField, FieldType, Priority, Severity, Status, Timestamp, User},
+    model::{Case, Comment, CustomField, Priority, Severity, Status, Timestamp, User},
 };
 use serde::Serialize;
+
+use super::mapping::field_type;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -248,44 +250,6 @@ pub struct FieldRead {
     pub value: Option<Value>,
 }
 
-/// Tracecat's name of a core field type.
-pub fn field_type(t: FieldType) -> &'static str {
-    match t {
-        FieldType::Text => "TEXT",
-        FieldType::Integer => "INTEGER",
-        FieldType::Decimal => "DECIMAL",
-        FieldType::Numeric => "NUMERIC",
-        FieldType::Boolean => "BOOLEAN",
-        FieldType::Timestamp => "TIMESTAMP",
-        FieldType::Timestamptz => "TIMESTAMPTZ",
-        FieldType::Date => "DATE",
-        FieldType::Json => "JSONB",
-        FieldType::Uuid => "UUID",
-        FieldType::Select => "SELECT",
-        FieldType::MultiSelect => "MULTI_SELECT",
-    }
-}
-
-/// The core field type of a Tracecat type name.
-pub fn parse_field_type(s: &str) -> Option<FieldType> {
-    [
-        FieldType::Text,
-        FieldType::Integer,
-        FieldType::Decimal,
-        FieldType::Numeric,
-        FieldType::Boolean,
-        FieldType::Timestamp,
-        FieldType::Timestamptz,
-        FieldType::Date,
-        FieldType::Json,
-        FieldType::Uuid,
-        FieldType::Select,
-        FieldType::MultiSelect,
-    ]
-    .into_iter()
-    .find(|t| field_type(*t) == s)
-}
-
 /// The four columns every case table has (`reserved: true`).
 pub const RESERVED: [(&str, &str); 4] = [
     ("id", "UUID"),
@@ -315,7 +279,7 @@ pub fn fields(defs: &[CustomField], values: Option<&Value>, case: Option<&Case>)
     reserved
         .chain(defs.iter().map(|d| FieldRead {
             id: d.key.clone(),
-            kind: field_type(d.field_type),
+            kind: field_type::to_dialect(d.field_type),
             description: d.label.clone().unwrap_or_default(),
             nullable: d.nullable,
             default: d.default.as_ref().map(|v| match v {
@@ -372,26 +336,5 @@ mod tests {
         assert_eq!(parse_short_id("CASE-"), None);
         assert_eq!(parse_short_id("CASE-12345678901"), None);
         assert_eq!(parse_short_id("x42"), None);
-    }
-
-    #[test]
-    fn field_types_round_trip() {
-        for (_, name) in RESERVED {
-            assert!(parse_field_type(name).is_some());
-        }
-        for name in [
-            "TEXT",
-            "INTEGER",
-            "DECIMAL",
-            "BOOLEAN",
-            "TIMESTAMP",
-            "TIMESTAMPTZ",
-            "JSONB",
-            "UUID",
-        ] {
-            let t = parse_field_type(name).unwrap_or(FieldType::Text);
-            assert_eq!(field_type(t), name);
-        }
-        assert_eq!(parse_field_type("text"), None);
     }
 }

@@ -618,6 +618,20 @@ async fn canonical_paths_page_with_the_cursor_envelope(b: Backend) {
     let id = first.body["items"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(first.body["items"][0]["short_id"], "CASE-0001");
     tc(&app, "GET", &format!("{base}/{id}"), None).await.expect(200);
+    // L3's short_id filter: `42` or `CASE-0042`; anything else is 400.
+    for raw in ["7", "case-0007", "CASE-0007"] {
+        let r = tc(&app, "GET", &format!("{base}?short_id={raw}"), None)
+            .await
+            .expect(200);
+        assert_eq!(r.body["items"][0]["short_id"], "CASE-0007", "{raw}");
+        assert_eq!(r.body["total_estimate"], 1);
+    }
+    let r = tc(&app, "GET", &format!("{base}?short_id=CASE-0999"), None)
+        .await
+        .expect(200);
+    assert_eq!(r.body["items"], json!([]));
+    let r = tc(&app, "GET", &format!("{base}?short_id=x7"), None).await;
+    assert_eq!(r.status.as_u16(), 400);
     let (other_ws, _) = app.tenant("Other").await;
     let r = tc(&app, "GET", &format!("{base}?workspace_id={other_ws}"), None).await;
     assert_eq!(r.status.as_u16(), 400);
