@@ -6,7 +6,8 @@
 //! target case and of the objects inside it (numbers for IRIS, ids for the native API), and for
 //! IRIS with `?cid=` naming the case. Bodies are `{}`, and a few plausible ones per API.
 //! Afterwards the admin's view of the case and everything in it must be exactly as before, and
-//! no answer given to the denied member may hold a marker of the hidden case.
+//! no answer given to the denied member may hold a marker of the hidden case. The same sweep,
+//! made by another workspace's admin, proves workspace isolation of every route.
 
 use std::collections::HashMap;
 
@@ -17,7 +18,10 @@ use serde_json::{Value, json};
 
 use crate::{both, harness::TestApp};
 
-both!(every_route_keeps_hidden_and_read_only_cases);
+both!(
+    every_route_keeps_hidden_and_read_only_cases,
+    every_route_keeps_other_workspaces_out
+);
 
 /// The objects of one case, by kind: (number, uuid).
 #[derive(Default, Clone)]
@@ -277,6 +281,27 @@ async fn sweep(app: &TestApp, key: &str, o: &Objects, table: &[RouteInfo]) -> Ve
     out
 }
 
+/// The markers of a case's data: its word and the ids of the case and everything in it.
+fn markers(o: &Objects, word: &str) -> Vec<String> {
+    let mut m = vec![word.to_owned()];
+    m.extend(o.ids.values().map(|(_, id)| id.clone()).filter(|id| !id.is_empty()));
+    m
+}
+
+/// Fails when an answer holds a marker the request did not name itself (an id the request
+/// named may be echoed back: "Case with ID … not found").
+fn nothing_leaks(answers: &[(String, u16, String)], markers: &[String]) {
+    for (what, status, text) in answers {
+        let lower = text.to_lowercase();
+        for m in markers.iter().filter(|m| !what.contains(m.as_str())) {
+            assert!(
+                !lower.contains(&m.to_lowercase()),
+                "{what} answered {status} with {m}: {text}"
+            );
+        }
+    }
+}
+
 /// Fails with the views that differ.
 fn same(before: &[String], after: &[String], what: &str) {
     let changed: Vec<String> = before
@@ -332,34 +357,12 @@ async fn every_route_keeps_hidden_and_read_only_cases(b: Backend) {
     snapshot(&app, &hidden).await;
     snapshot(&app, &read_only).await;
     let before = snapshot(&app, &hidden).await;
-    let mut markers = vec!["zebrafinch".to_owned()];
-    markers.extend(
-        hidden
-            .ids
-            .values()
-            .map(|(_, id)| id.clone())
-            .filter(|id| !id.is_empty()),
-    );
-    let case_uuid = app.admin("GET", "/api/v1/cases/2", None).await.body["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    markers.push(case_uuid);
     let answers = sweep(&app, &ana, &hidden, &table).await;
     assert!(answers.len() > 300, "only {} calls", answers.len());
     // The member stayed signed in throughout, so every refusal is about the case.
     let unauthenticated: Vec<&String> = answers.iter().filter(|a| a.1 == 401).map(|a| &a.0).collect();
     assert!(unauthenticated.is_empty(), "401 for {unauthenticated:?}");
-    for (what, status, text) in &answers {
-        let lower = text.to_lowercase();
-        // An id the request itself named may be echoed back ("Case with ID … not found").
-        for m in markers.iter().filter(|m| !what.contains(m.as_str())) {
-            assert!(
-                !lower.contains(&m.to_lowercase()),
-                "{what} answered {status} with {m}: {text}"
-            );
-        }
-    }
+    nothing_leaks(&answers, &markers(&hidden, "zebrafinch"));
     same(&before, &snapshot(&app, &hidden).await, "the hidden case");
 
     // The read-only case: readable, and nothing of it changed.
@@ -373,4 +376,40 @@ async fn every_route_keeps_hidden_and_read_only_cases(b: Backend) {
         .count();
     assert!(read >= 5, "the read-only case's objects were not readable");
     same(&before, &snapshot(&app, &read_only).await, "the read-only case");
+}
+
+async fn every_route_keeps_other_workspaces_out(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    app.iris_ok("GET", "/manage/cases/list", None).await;
+    app.admin(
+        "POST",
+        "/api/v1/cases",
+        Some(json!({"title": "Tenant A zebrafinch case"})),
+    )
+    .await
+    .expect(201);
+    let a = populate(&app, 2, "zebrafinch").await;
+    let (other_ws, other) = app.tenant("Tenant B").await;
+    // Tenant B has data of its own, so that its lists are not empty.
+    app.as_key(&other, "POST", "/api/v1/cases", Some(json!({"title": "B's case"})))
+        .await
+        .expect(201);
+    snapshot(&app, &a).await;
+    let before = snapshot(&app, &a).await;
+    let table = dossier_api::route_table();
+    // Once naming A's workspace (Tracecat), once naming B's own with A's ids.
+    for ws in [a.workspace.clone(), other_ws] {
+        let o = Objects {
+            workspace: ws,
+            ..a.clone()
+        };
+        let answers = sweep(&app, &other, &o, &table).await;
+        assert!(answers.len() > 300, "only {} calls", answers.len());
+        let unauthenticated: Vec<&String> = answers.iter().filter(|x| x.1 == 401).map(|x| &x.0).collect();
+        assert!(unauthenticated.is_empty(), "401 for {unauthenticated:?}");
+        nothing_leaks(&answers, &markers(&a, "zebrafinch"));
+    }
+    same(&before, &snapshot(&app, &a).await, "tenant A's case");
 }
