@@ -1704,8 +1704,19 @@ impl Core {
             event_before: q.event_before,
         };
         let total = store::alert::query_count(&self.db, ws, &f).await?;
-        let offset = i64::from(page - 1).saturating_mul(i64::from(per_page));
-        let rows = store::alert::query(&self.db, ws, &f, q.ascending, offset, i64::from(per_page)).await?;
+        let at = paging::Offset::page(u64::from(page), per_page);
+        let rows = match paging::window(at.offset, at.limit, total) {
+            None => Vec::new(),
+            Some(w) => {
+                let ascending = q.ascending != w.reversed;
+                let mut ids = store::alert::query_ids(&self.db, ws, &f, ascending, w.offset, w.limit).await?;
+                if w.reversed {
+                    ids.reverse();
+                }
+                let rows = store::alert::get_many(&self.db, &ids).await?;
+                store::in_order(rows, &ids, |r| r.id)
+            }
+        };
         let items = records(Ex::Db(&self.db), actor.workspace_uuid, rows).await?;
         Ok(AlertRecordPage { total, items })
     }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::{
     Backend, Ex, Tx,
     case::{push_keyset, push_order},
+    counts::{self, Kind},
     search,
     sql::Sql,
 };
@@ -149,6 +150,10 @@ pub(crate) async fn insert_many(
             ids.insert(seq, id);
         }
     }
+    let counted = rows
+        .iter()
+        .filter_map(|r| ids.get(&r.seq).map(|id| (ws, *id, r.state_id, r.status, r.severity)));
+    counts::add_new(tx, Kind::Alert, counted).await?;
     Ok(ids)
 }
 
@@ -180,6 +185,7 @@ pub(crate) async fn bump(
     severity: Option<i16>,
     now: i64,
 ) -> Result<()> {
+    let was = counts::before(tx, Kind::Alert, id).await?;
     Sql::new(
         "UPDATE alerts SET occurrences = occurrences + $2, last_seen_at = $3, updated_at = $3, title = $4, \
          description = COALESCE($5, description), severity = COALESCE($6, severity), version = version + 1 WHERE id = $1",
@@ -190,9 +196,9 @@ pub(crate) async fn bump(
     .arg(title)
     .arg(description)
     .arg(severity)
-    .execute(tx)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    counts::after(tx, Kind::Alert, id, was).await
 }
 
 /// The writable columns of an alert.
@@ -224,6 +230,7 @@ impl AlertValues {
 }
 
 pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &AlertValues, now: i64) -> Result<bool> {
+    let was = counts::before(tx, Kind::Alert, id).await?;
     let n = Sql::new(
         "UPDATE alerts SET title = $3, description = $4, state_id = $5, status = $6, severity = $7, resolution = $8, \
          owner_id = $9, custom = $10, updated_at = $11, version = version + 1 \
@@ -240,20 +247,22 @@ pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &AlertValu
     .arg(v.owner_id)
     .arg(&v.custom)
     .arg(now)
-    .execute(tx)
+    .execute(&mut *tx)
     .await?;
+    counts::after(tx, Kind::Alert, id, was).await?;
     Ok(n == 1)
 }
 
 pub(crate) async fn set_state(tx: &mut Tx<'_>, id: i64, state_id: i64, status: i16, now: i64) -> Result<()> {
+    let was = counts::before(tx, Kind::Alert, id).await?;
     Sql::new("UPDATE alerts SET state_id = $2, status = $3, updated_at = $4, version = version + 1 WHERE id = $1")
         .arg(id)
         .arg(state_id)
         .arg(status)
         .arg(now)
-        .execute(tx)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    counts::after(tx, Kind::Alert, id, was).await
 }
 
 pub(crate) async fn set_owner(tx: &mut Tx<'_>, ws: i64, alert_id: i64, user_id: Option<i64>, now: i64) -> Result<()> {
@@ -543,11 +552,13 @@ pub(crate) async fn state_canonical<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i
 
 /// Hides an alert (tombstone) and drops its search document.
 pub(crate) async fn tombstone(tx: &mut Tx<'_>, id: i64, now: i64) -> Result<()> {
+    let was = counts::before(tx, Kind::Alert, id).await?;
     Sql::new("UPDATE alerts SET deleted_at = $2, updated_at = $2, version = version + 1 WHERE id = $1")
         .arg(id)
         .arg(now)
         .execute(&mut *tx)
         .await?;
+    counts::after(tx, Kind::Alert, id, was).await?;
     search::delete(tx, "alert", id).await
 }
 
@@ -810,6 +821,56 @@ pub(crate) struct QueryFilter {
     pub event_before: Option<i64>,
 }
 
+impl QueryFilter {
+    /// The filter as a counter query when the counters can answer it (nothing but state and
+    /// severity); every field is named so that a new one has to decide.
+    pub fn counted(&self) -> Option<counts::CountFilter> {
+        let QueryFilter {
+            title,
+            description,
+            source,
+            tags,
+            source_ref,
+            state_id,
+            severity,
+            resolution,
+            owner_id,
+            customer_id,
+            classification_id,
+            numbers,
+            case_seq,
+            asset_names,
+            observable_values,
+            created_after,
+            created_before,
+            event_after,
+            event_before,
+        } = self;
+        let plain = title.is_none()
+            && description.is_none()
+            && source.is_none()
+            && tags.is_none()
+            && source_ref.is_none()
+            && resolution.is_none()
+            && owner_id.is_none()
+            && customer_id.is_none()
+            && classification_id.is_none()
+            && numbers.is_none()
+            && case_seq.is_none()
+            && asset_names.is_empty()
+            && observable_values.is_empty()
+            && created_after.is_none()
+            && created_before.is_none()
+            && event_after.is_none()
+            && event_before.is_none();
+        plain.then(|| counts::CountFilter {
+            status: Vec::new(),
+            severity: severity.iter().copied().collect(),
+            state_id: *state_id,
+        })
+    }
+}
+
 fn push_like(q: &mut Sql, column: &'static str, text: &str) {
     q.push(" AND lower(COALESCE(")
         .push(column)
@@ -899,10 +960,11 @@ fn push_query_filters(q: &mut Sql, ws: i64, f: &QueryFilter) {
     }
 }
 
-/// One page of alerts, by number (the order of arrival, as IRIS sorts by alert id): the
-/// `(workspace_id, seq)` index serves it without a sort.
-pub(crate) fn query_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) -> Sql {
-    let mut q = Sql::new(SELECT);
+/// The ids of one offset window of alerts by number (the order of arrival, as IRIS sorts by
+/// alert id), read from the index alone: the live `(workspace_id[, state_id | severity], seq)`
+/// indexes serve it without a sort or a row read.
+pub(crate) fn query_ids_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) -> Sql {
+    let mut q = Sql::new("SELECT a.id FROM alerts a");
     push_query_filters(&mut q, ws, f);
     q.push(if ascending {
         " ORDER BY a.seq ASC"
@@ -913,18 +975,24 @@ pub(crate) fn query_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, 
     q
 }
 
-pub(crate) async fn query<'a, 'c: 'a>(
+pub(crate) async fn query_ids<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     ws: i64,
     f: &QueryFilter,
     ascending: bool,
     offset: i64,
     limit: i64,
-) -> Result<Vec<AlertRow>> {
-    query_sql(ws, f, ascending, offset, limit).fetch_all(ex).await
+) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = query_ids_sql(ws, f, ascending, offset, limit).fetch_all(ex).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// The number of live alerts matching `f`: from the counters when they can answer, else
+/// counted.
 pub(crate) async fn query_count<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, f: &QueryFilter) -> Result<i64> {
+    if let Some(cf) = f.counted() {
+        return counts::total(ex, ws, Kind::Alert, &cf).await;
+    }
     let mut q = Sql::new("SELECT COUNT(*) FROM alerts a");
     push_query_filters(&mut q, ws, f);
     let (n,): (i64,) = q.fetch_one(ex).await?;

@@ -3,7 +3,12 @@
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{Backend, Ex, Tx, search, sql::Sql};
+use super::{
+    Backend, Ex, Tx,
+    counts::{self, Kind},
+    search,
+    sql::Sql,
+};
 use crate::{error::Result, ids::Key, model::CaseSort};
 
 #[derive(Debug, Clone, FromRow)]
@@ -151,13 +156,15 @@ pub(crate) async fn insert(
     .arg(v.reviewer_id)
     .arg(v.customer_id)
     .arg(v.classification_id)
-    .fetch_one(tx)
+    .fetch_one(&mut *tx)
     .await?;
+    counts::add_new(tx, Kind::Case, [(ws, id, v.state_id, v.status, v.severity)]).await?;
     Ok((id, uuid))
 }
 
 /// Writes new values if the row is still at `version`; false when it moved on.
 pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &CaseValues, now: i64) -> Result<bool> {
+    let was = counts::before(tx, Kind::Case, id).await?;
     let n = Sql::new(
         "UPDATE cases SET title = $3, description = $4, state_id = $5, status = $6, severity = $7, priority = $8, \
          resolution = $9, tlp = $10, pap = $11, owner_id = $12, external_ref = $13, external_link = $14, \
@@ -187,8 +194,9 @@ pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &CaseValue
     .arg(v.reviewer_id)
     .arg(v.customer_id)
     .arg(v.classification_id)
-    .execute(tx)
+    .execute(&mut *tx)
     .await?;
+    counts::after(tx, Kind::Case, id, was).await?;
     Ok(n == 1)
 }
 
@@ -228,6 +236,7 @@ pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key
 /// evidence rows, comments, observable and asset links), and so do the search documents of the
 /// case and of everything in it. Shared identities (observables, assets) stay.
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
+    let was = counts::before(tx, Kind::Case, id).await?;
     if tx.backend() == Backend::Sqlite {
         // The FTS indexes are external-content tables: each row leaves with its old text.
         for table in [
@@ -243,8 +252,11 @@ pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
         .arg(id)
         .execute(&mut *tx)
         .await?;
-    Sql::new("DELETE FROM cases WHERE id = $1").arg(id).execute(tx).await?;
-    Ok(())
+    Sql::new("DELETE FROM cases WHERE id = $1")
+        .arg(id)
+        .execute(&mut *tx)
+        .await?;
+    counts::after(tx, Kind::Case, id, was).await
 }
 
 /// List filters, already resolved to stored values.
@@ -260,6 +272,37 @@ pub(crate) struct ListFilter {
     pub created_after: Option<i64>,
     pub created_before: Option<i64>,
     pub customer_id: Option<i64>,
+}
+
+impl ListFilter {
+    /// The same filter as a counter query, when the counters can answer it (no filter, or only
+    /// status and severity); `None` when the rows must be counted. Every field is named here,
+    /// so a new filter field has to decide whether the counters can serve it.
+    pub fn counted(&self) -> Option<counts::CountFilter> {
+        let ListFilter {
+            status,
+            severity,
+            priority,
+            owner,
+            tags,
+            q,
+            created_after,
+            created_before,
+            customer_id,
+        } = self;
+        let plain = priority.is_empty()
+            && owner.is_none()
+            && tags.is_empty()
+            && q.is_none()
+            && created_after.is_none()
+            && created_before.is_none()
+            && customer_id.is_none();
+        plain.then(|| counts::CountFilter {
+            status: status.clone(),
+            severity: severity.clone(),
+            state_id: None,
+        })
+    }
 }
 
 fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
@@ -383,16 +426,71 @@ pub(crate) async fn list<'a, 'c: 'a>(
     q.fetch_all(ex).await
 }
 
+/// The number of live cases matching `f`: from the counters when they can answer, else
+/// counted (through the same indexes as the list).
 pub(crate) async fn count<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     backend: Backend,
     ws: i64,
     f: &ListFilter,
 ) -> Result<i64> {
+    if let Some(cf) = f.counted() {
+        return counts::total(ex, ws, Kind::Case, &cf).await;
+    }
     let mut q = Sql::new("SELECT COUNT(*) FROM cases c");
     push_filters(&mut q, backend, ws, f);
     let (n,): (i64,) = q.fetch_one(ex).await?;
     Ok(n)
+}
+
+/// The ids of one offset window of the list, read from the index alone (the page's rows are
+/// then read by id, so a deep offset steps over index entries, never over rows).
+pub(crate) fn window_ids_sql(
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+    sort: CaseSort,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> Sql {
+    let cols = sort_columns(sort);
+    let mut q = Sql::new("SELECT c.id FROM cases c");
+    push_filters(&mut q, backend, ws, f);
+    push_order(&mut q, cols, descending);
+    q.limit(limit).offset(offset);
+    q
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn window_ids<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+    sort: CaseSort,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = window_ids_sql(backend, ws, f, sort, descending, offset, limit)
+        .fetch_all(ex)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Live cases by internal id, in the order of `ids` (missing ones left out).
+pub(crate) async fn by_ids<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, ids: &[i64]) -> Result<Vec<CaseRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE c.workspace_id = ")
+        .bind(ws)
+        .push(" AND c.deleted_at IS NULL AND c.id IN ")
+        .bind_list(ids.iter().copied());
+    let rows: Vec<CaseRow> = q.fetch_all(ex).await?;
+    Ok(super::in_order(rows, ids, |r| r.id))
 }
 
 /// The SQL of a list query, for EXPLAIN checks.
@@ -452,6 +550,10 @@ pub(crate) async fn close_linked_alerts(
     if moving.is_empty() {
         return Ok(moving);
     }
+    let mut was = Vec::with_capacity(moving.len());
+    for a in &moving {
+        was.push((a.0, counts::before(tx, Kind::Alert, a.0).await?));
+    }
     let mut q = Sql::new("UPDATE alerts SET state_id = ");
     q.bind(closed_state)
         .push(", status = ")
@@ -460,7 +562,10 @@ pub(crate) async fn close_linked_alerts(
         .bind(now)
         .push(", version = version + 1 WHERE id IN ")
         .bind_list(moving.iter().map(|a| a.0));
-    q.execute(tx).await?;
+    q.execute(&mut *tx).await?;
+    for (id, b) in was {
+        counts::after(tx, Kind::Alert, id, b).await?;
+    }
     Ok(moving)
 }
 

@@ -28,6 +28,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_customers"),
     migration!(5, "0005_dedup_index"),
     migration!(6, "0006_search_order"),
+    migration!(8, "0008_counts"),
 ];
 
 pub(crate) fn latest_version() -> i64 {
