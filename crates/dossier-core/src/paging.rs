@@ -38,6 +38,21 @@ impl Offset {
     }
 }
 
+/// A correlation's answer from a fetch of up to `cap + 1` entries and a count of all of them
+/// taken with the bound `MAX_COUNTED + 1`.
+pub(crate) fn capped<T>(mut items: Vec<T>, cap: u32, counted: i64) -> crate::model::Capped<T> {
+    let more_rows = items.len() > cap as usize;
+    items.truncate(cap as usize);
+    let bounded = counted > MAX_COUNTED;
+    let total = if bounded { MAX_COUNTED } else { counted }.max(items.len() as i64);
+    crate::model::Capped {
+        truncated: more_rows || total > items.len() as i64,
+        items,
+        total,
+        total_is_lower_bound: bounded,
+    }
+}
+
 /// Where one offset page lies in the index, read from the nearer end of the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Window {
@@ -139,6 +154,27 @@ mod tests {
     }
 
     #[test]
+    fn capped_lists_say_what_they_leave_out() {
+        let c = capped(vec![1, 2, 3], 2, 3);
+        assert_eq!(
+            (c.items, c.total, c.truncated, c.total_is_lower_bound),
+            (vec![1, 2], 3, true, false)
+        );
+        let c = capped(vec![1, 2], 2, 2);
+        assert_eq!(
+            (c.items, c.total, c.truncated, c.total_is_lower_bound),
+            (vec![1, 2], 2, false, false)
+        );
+        let c = capped(vec![1, 2, 3], 2, MAX_COUNTED + 1);
+        assert_eq!(
+            (c.total, c.truncated, c.total_is_lower_bound),
+            (MAX_COUNTED, true, true)
+        );
+        let c = capped(Vec::<i32>::new(), 20, 0);
+        assert_eq!((c.total, c.truncated), (0, false));
+    }
+
+    #[test]
     fn offset_windows_read_from_the_nearer_end() {
         // Page 1 and page 900 of 50,000 rows at 50 a page.
         assert_eq!(
@@ -202,7 +238,8 @@ mod service_tests {
     on_both!(
         counters_follow_every_write,
         offset_pages_match_the_keyset_order,
-        counters_hold_under_concurrency
+        counters_hold_under_concurrency,
+        correlation_is_capped
     );
 
     fn new_case(i: usize) -> NewCase {
@@ -456,5 +493,114 @@ mod service_tests {
         }
         no_drift(&core, "concurrent creates and updates").await;
         assert_eq!(total(&core, &e.admin, CaseFilter::default()).await, 78);
+    }
+
+    /// 26 cases hold one value (and one asset): each correlation shows the 20 most recent
+    /// other holders, says how many there are, and that it left some out.
+    async fn correlation_is_capped(b: Backend) {
+        use crate::model::{NewCaseAsset, NewObservable, RefKey};
+        let Some(e) = env(b).await else { return };
+        let (core, a) = (&e.core, &e.admin);
+        core.create_cases(a, (0..26).map(new_case).collect())
+            .await
+            .expect("batch");
+        let value = || NewObservable {
+            observable_type: RefKey::Name("domain".into()),
+            value: "popular.example.net".into(),
+            description: None,
+            tlp: None,
+            tags: Vec::new(),
+            is_ioc: None,
+            custom: None,
+        };
+        let asset = || NewCaseAsset {
+            name: "dc01".into(),
+            asset_type: RefKey::Id(1),
+            description: None,
+            domain: None,
+            ip: None,
+            info: None,
+            tags: Vec::new(),
+            compromise_status: None,
+            analysis_status_id: None,
+            custom: None,
+            observables: Vec::new(),
+        };
+        let mut identity = None;
+        for n in 1..=26 {
+            let x = core
+                .add_case_observable(a, Key::Seq(n), value())
+                .await
+                .expect("observable");
+            identity = Some(x.observable.observable_id);
+            core.add_case_asset(a, Key::Seq(n), asset()).await.expect("asset");
+        }
+        let elsewhere = core
+            .observables_in_other_cases(a, Key::Seq(1))
+            .await
+            .expect("elsewhere");
+        assert_eq!(elsewhere.len(), 1);
+        let links = elsewhere.values().next().expect("the value");
+        let shown: Vec<i64> = links.items.iter().map(|l| l.case.number).collect();
+        assert_eq!(
+            shown,
+            (7..=26).rev().collect::<Vec<_>>(),
+            "the 20 most recent other holders"
+        );
+        assert_eq!(
+            (links.total, links.truncated, links.total_is_lower_bound),
+            (25, true, false)
+        );
+        let assets = core
+            .assets_in_other_cases(a, Key::Seq(1))
+            .await
+            .expect("asset elsewhere");
+        let links = assets.values().next().expect("the asset");
+        assert_eq!(links.items.len(), 20);
+        assert_eq!(links.items[0].case.number, 26);
+        assert_eq!((links.total, links.truncated), (25, true));
+        // A case whose value is held by only one other: nothing left out.
+        let few = core.create_case(a, new_case(0)).await.expect("case").number;
+        let rare = NewObservable {
+            value: "rare.example.net".into(),
+            ..value()
+        };
+        core.add_case_observable(a, Key::Seq(few), rare.clone())
+            .await
+            .expect("rare");
+        core.add_case_observable(a, Key::Seq(2), rare)
+            .await
+            .expect("rare again");
+        let elsewhere = core
+            .observables_in_other_cases(a, Key::Seq(few))
+            .await
+            .expect("elsewhere");
+        let links = elsewhere.values().next().expect("the value");
+        assert_eq!(links.items.len(), 1);
+        assert_eq!((links.total, links.truncated), (1, false));
+        // Related cases: the top `limit`, with the number found; case 2 shares a second value.
+        for n in [1, 2] {
+            let second = NewObservable {
+                value: "second.example.net".into(),
+                ..value()
+            };
+            core.add_case_observable(a, Key::Seq(n), second).await.expect("second");
+        }
+        let related = core.related_cases(a, Key::Seq(1), 5).await.expect("related");
+        assert_eq!(related.items.len(), 5);
+        assert_eq!(related.items[0].case.number, 2, "case 2 shares two values");
+        assert_eq!(related.items[0].shared_count, 2);
+        assert_eq!(
+            (related.total, related.truncated, related.total_is_lower_bound),
+            (25, true, false)
+        );
+        // The native list of holders: a page and the count of them all.
+        let page = core
+            .observable_cases(a, identity.expect("identity"), None, 10)
+            .await
+            .expect("holders");
+        assert_eq!(page.items.len(), 10);
+        assert_eq!(page.total, Some(26));
+        assert!(page.next_cursor.is_some());
     }
 }

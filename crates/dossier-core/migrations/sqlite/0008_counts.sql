@@ -34,6 +34,6 @@ CREATE INDEX ix_cases_live_status ON cases (workspace_id, status, created_at, id
 CREATE INDEX ix_cases_live_severity ON cases (workspace_id, severity, created_at, id, deleted_at) WHERE deleted_at IS NULL;
 -- Alerts page by number (IRIS sorts by alert id), whole or by state or severity.
 DROP INDEX ix_alerts_ws_state;
-CREATE INDEX ix_alerts_live_seq ON alerts (workspace_id, seq, deleted_at) WHERE deleted_at IS NULL;
-CREATE INDEX ix_alerts_live_state ON alerts (workspace_id, state_id, seq, deleted_at) WHERE deleted_at IS NULL;
-CREATE INDEX ix_alerts_live_severity ON alerts (workspace_id, severity, seq, deleted_at) WHERE deleted_at IS NULL;
+CREATE INDEX ix_alerts_live_seq ON alerts (workspace_id, seq, id, deleted_at) WHERE deleted_at IS NULL;
+CREATE INDEX ix_alerts_live_state ON alerts (workspace_id, state_id, seq, id, deleted_at) WHERE deleted_at IS NULL;
+CREATE INDEX ix_alerts_live_severity ON alerts (workspace_id, severity, seq, id, deleted_at) WHERE deleted_at IS NULL;
