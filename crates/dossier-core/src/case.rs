@@ -360,7 +360,7 @@ impl Core {
                 if w.reversed {
                     ids.reverse();
                 }
-                store::case::by_ids(&self.db, ws, &ids).await?
+                store::case::by_ids(&self.db, &ids).await?
             }
         };
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();

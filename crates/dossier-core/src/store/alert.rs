@@ -294,13 +294,18 @@ pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key
     q.fetch_optional(ex).await
 }
 
+/// Alerts by primary key.
+pub(crate) fn get_many_sql(ids: &[i64]) -> Sql {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE a.id IN ").bind_list(ids.iter().copied());
+    q
+}
+
 pub(crate) async fn get_many<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64]) -> Result<Vec<AlertRow>> {
     let mut out = Vec::with_capacity(ids.len());
     let mut ex = ex.into();
     for chunk in ids.chunks(500) {
-        let mut q = Sql::new(SELECT);
-        q.push(" WHERE a.id IN ").bind_list(chunk.iter().copied());
-        let rows: Vec<AlertRow> = q.fetch_all(ex.reborrow()).await?;
+        let rows: Vec<AlertRow> = get_many_sql(chunk).fetch_all(ex.reborrow()).await?;
         out.extend(rows);
     }
     Ok(out)

@@ -479,17 +479,22 @@ pub(crate) async fn window_ids<'a, 'c: 'a>(
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-/// Live cases by internal id, in the order of `ids` (missing ones left out).
-pub(crate) async fn by_ids<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, ids: &[i64]) -> Result<Vec<CaseRow>> {
+/// Cases by internal id, for ids a workspace-scoped query of live cases just returned. By
+/// primary key only: with the workspace condition as well, SQLite would walk a
+/// `(workspace_id, …)` index over the whole workspace to test each id (8 ms for 10 ids at
+/// 50,000 cases).
+pub(crate) fn by_ids_sql(ids: &[i64]) -> Sql {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE c.id IN ").bind_list(ids.iter().copied());
+    q
+}
+
+/// Cases by internal id (see [`by_ids_sql`]), in the order of `ids`, missing ones left out.
+pub(crate) async fn by_ids<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64]) -> Result<Vec<CaseRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = Sql::new(SELECT);
-    q.push(" WHERE c.workspace_id = ")
-        .bind(ws)
-        .push(" AND c.deleted_at IS NULL AND c.id IN ")
-        .bind_list(ids.iter().copied());
-    let rows: Vec<CaseRow> = q.fetch_all(ex).await?;
+    let rows: Vec<CaseRow> = by_ids_sql(ids).fetch_all(ex).await?;
     Ok(super::in_order(rows, ids, |r| r.id))
 }
 

@@ -683,6 +683,23 @@ async fn explain_offset_windows(db: &Db) {
         }
         assert!(f.counted().is_some(), "{name}: the counters answer its total");
     }
+    // The page's rows are then read by primary key.
+    let text = plan(db, &case::by_ids_sql(&[5, 6, 7])).await.join("\n");
+    match b {
+        Backend::Sqlite => assert!(
+            text.contains("SEARCH c USING INTEGER PRIMARY KEY"),
+            "page rows by id:\n{text}"
+        ),
+        Backend::Postgres => assert!(text.contains("cases_pkey"), "page rows by id:\n{text}"),
+    }
+    let text = plan(db, &alert::get_many_sql(&[5, 6, 7])).await.join("\n");
+    match b {
+        Backend::Sqlite => assert!(
+            text.contains("SEARCH a USING INTEGER PRIMARY KEY"),
+            "alert page rows by id:\n{text}"
+        ),
+        Backend::Postgres => assert!(text.contains("alerts_pkey"), "alert page rows by id:\n{text}"),
+    }
     // A total from the counters is a primary-key range of the counter table.
     let mut q = Sql::new(
         "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM workspace_counts WHERE workspace_id = 1 AND kind = 1",
