@@ -1707,15 +1707,7 @@ impl Core {
         let at = paging::Offset::page(u64::from(page), per_page);
         let rows = match paging::window(at.offset, at.limit, total) {
             None => Vec::new(),
-            Some(w) => {
-                let ascending = q.ascending != w.reversed;
-                let mut ids = store::alert::query_ids(&self.db, ws, &f, ascending, w.offset, w.limit).await?;
-                if w.reversed {
-                    ids.reverse();
-                }
-                let rows = store::alert::get_many(&self.db, &ids).await?;
-                store::in_order(rows, &ids, |r| r.id)
-            }
+            Some(w) => store::alert::query_window(&self.db, ws, &f, q.ascending, w.reversed, w.offset, w.limit).await?,
         };
         let items = records(Ex::Db(&self.db), actor.workspace_uuid, rows).await?;
         Ok(AlertRecordPage { total, items })

@@ -353,14 +353,18 @@ impl Core {
         let rows = match paging::window(at.offset, limit, total) {
             None => Vec::new(),
             Some(w) => {
-                let descending = f.descending != w.reversed;
-                let mut ids =
-                    store::case::window_ids(&self.db, backend, ws, &filter, f.sort, descending, w.offset, w.limit)
-                        .await?;
-                if w.reversed {
-                    ids.reverse();
-                }
-                store::case::by_ids(&self.db, &ids).await?
+                store::case::window(
+                    &self.db,
+                    backend,
+                    ws,
+                    &filter,
+                    f.sort,
+                    f.descending,
+                    w.reversed,
+                    w.offset,
+                    w.limit,
+                )
+                .await?
             }
         };
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();

@@ -294,18 +294,13 @@ pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key
     q.fetch_optional(ex).await
 }
 
-/// Alerts by primary key.
-pub(crate) fn get_many_sql(ids: &[i64]) -> Sql {
-    let mut q = Sql::new(SELECT);
-    q.push(" WHERE a.id IN ").bind_list(ids.iter().copied());
-    q
-}
-
 pub(crate) async fn get_many<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64]) -> Result<Vec<AlertRow>> {
     let mut out = Vec::with_capacity(ids.len());
     let mut ex = ex.into();
     for chunk in ids.chunks(500) {
-        let rows: Vec<AlertRow> = get_many_sql(chunk).fetch_all(ex.reborrow()).await?;
+        let mut q = Sql::new(SELECT);
+        q.push(" WHERE a.id IN ").bind_list(chunk.iter().copied());
+        let rows: Vec<AlertRow> = q.fetch_all(ex.reborrow()).await?;
         out.extend(rows);
     }
     Ok(out)
@@ -965,31 +960,56 @@ fn push_query_filters(q: &mut Sql, ws: i64, f: &QueryFilter) {
     }
 }
 
-/// The ids of one offset window of alerts by number (the order of arrival, as IRIS sorts by
-/// alert id), read from the index alone: the live `(workspace_id[, state_id | severity], seq)`
-/// indexes serve it without a sort or a row read.
-pub(crate) fn query_ids_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) -> Sql {
-    let mut q = Sql::new("SELECT a.id FROM alerts a");
-    push_query_filters(&mut q, ws, f);
+/// Appends the ids of one offset window of alerts by number (the order of arrival, as IRIS
+/// sorts by alert id), read from the index alone: the live `(workspace_id[, state_id |
+/// severity], seq, id)` indexes serve it without a sort or a row read.
+fn push_query_ids(q: &mut Sql, ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) {
+    q.push("SELECT a.id FROM alerts a");
+    push_query_filters(q, ws, f);
     q.push(if ascending {
         " ORDER BY a.seq ASC"
     } else {
         " ORDER BY a.seq DESC"
     });
     q.limit(limit).offset(offset);
+}
+
+/// The id window alone, for plan checks.
+#[cfg(test)]
+pub(crate) fn query_ids_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) -> Sql {
+    let mut q = Sql::new("");
+    push_query_ids(&mut q, ws, f, ascending, offset, limit);
     q
 }
 
-pub(crate) async fn query_ids<'a, 'c: 'a>(
+/// One offset window: ids from the index, rows by primary key, in one statement.
+pub(crate) fn query_window_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) -> Sql {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE a.id IN (");
+    push_query_ids(&mut q, ws, f, ascending, offset, limit);
+    q.push(")");
+    q
+}
+
+/// The rows of one offset window by number, ascending or not as shown; `reversed` reads the
+/// window from the other end.
+pub(crate) async fn query_window<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     ws: i64,
     f: &QueryFilter,
     ascending: bool,
+    reversed: bool,
     offset: i64,
     limit: i64,
-) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = query_ids_sql(ws, f, ascending, offset, limit).fetch_all(ex).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+) -> Result<Vec<AlertRow>> {
+    let mut rows: Vec<AlertRow> = query_window_sql(ws, f, ascending != reversed, offset, limit)
+        .fetch_all(ex)
+        .await?;
+    rows.sort_by_key(|r| r.seq);
+    if !ascending {
+        rows.reverse();
+    }
+    Ok(rows)
 }
 
 /// The number of live alerts matching `f`: from the counters when they can answer, else

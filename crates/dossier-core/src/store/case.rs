@@ -443,8 +443,27 @@ pub(crate) async fn count<'a, 'c: 'a>(
     Ok(n)
 }
 
-/// The ids of one offset window of the list, read from the index alone (the page's rows are
-/// then read by id, so a deep offset steps over index entries, never over rows).
+/// Appends the ids of one offset window of the list, read from the index alone (no row is
+/// read for the rows skipped).
+#[allow(clippy::too_many_arguments)]
+fn push_window_ids(
+    q: &mut Sql,
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+    sort: CaseSort,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) {
+    q.push("SELECT c.id FROM cases c");
+    push_filters(q, backend, ws, f);
+    push_order(q, sort_columns(sort), descending);
+    q.limit(limit).offset(offset);
+}
+
+/// The id window alone, for plan checks.
+#[cfg(test)]
 pub(crate) fn window_ids_sql(
     backend: Backend,
     ws: i64,
@@ -454,17 +473,15 @@ pub(crate) fn window_ids_sql(
     offset: i64,
     limit: i64,
 ) -> Sql {
-    let cols = sort_columns(sort);
-    let mut q = Sql::new("SELECT c.id FROM cases c");
-    push_filters(&mut q, backend, ws, f);
-    push_order(&mut q, cols, descending);
-    q.limit(limit).offset(offset);
+    let mut q = Sql::new("");
+    push_window_ids(&mut q, backend, ws, f, sort, descending, offset, limit);
     q
 }
 
+/// One offset window of the list: its ids from the index, then their rows by primary key, in
+/// one statement. The rows come back in no particular order; [`window`] sorts them.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn window_ids<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
+pub(crate) fn window_sql(
     backend: Backend,
     ws: i64,
     f: &ListFilter,
@@ -472,30 +489,36 @@ pub(crate) async fn window_ids<'a, 'c: 'a>(
     descending: bool,
     offset: i64,
     limit: i64,
-) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = window_ids_sql(backend, ws, f, sort, descending, offset, limit)
-        .fetch_all(ex)
-        .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
-/// Cases by internal id, for ids a workspace-scoped query of live cases just returned. By
-/// primary key only: with the workspace condition as well, SQLite would walk a
-/// `(workspace_id, …)` index over the whole workspace to test each id (8 ms for 10 ids at
-/// 50,000 cases).
-pub(crate) fn by_ids_sql(ids: &[i64]) -> Sql {
+) -> Sql {
     let mut q = Sql::new(SELECT);
-    q.push(" WHERE c.id IN ").bind_list(ids.iter().copied());
+    q.push(" WHERE c.id IN (");
+    push_window_ids(&mut q, backend, ws, f, sort, descending, offset, limit);
+    q.push(")");
     q
 }
 
-/// Cases by internal id (see [`by_ids_sql`]), in the order of `ids`, missing ones left out.
-pub(crate) async fn by_ids<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ids: &[i64]) -> Result<Vec<CaseRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+/// The rows of one offset window, in the list's order (`descending` is the order the page
+/// is shown in; `reversed` reads the window from the other end).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn window<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+    sort: CaseSort,
+    descending: bool,
+    reversed: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<CaseRow>> {
+    let mut rows: Vec<CaseRow> = window_sql(backend, ws, f, sort, descending != reversed, offset, limit)
+        .fetch_all(ex)
+        .await?;
+    rows.sort_by_key(|r| sort_values(sort, r));
+    if descending {
+        rows.reverse();
     }
-    let rows: Vec<CaseRow> = by_ids_sql(ids).fetch_all(ex).await?;
-    Ok(super::in_order(rows, ids, |r| r.id))
+    Ok(rows)
 }
 
 /// The SQL of a list query, for EXPLAIN checks.

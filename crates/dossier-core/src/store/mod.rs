@@ -448,10 +448,3 @@ impl Tx<'_> {
         }
     }
 }
-
-/// Puts rows read by `WHERE id IN (…)` back in the order of `ids` (rows not found are left
-/// out).
-pub(crate) fn in_order<R>(rows: Vec<R>, ids: &[i64], id: impl Fn(&R) -> i64) -> Vec<R> {
-    let mut by_id: std::collections::HashMap<i64, R> = rows.into_iter().map(|r| (id(&r), r)).collect();
-    ids.iter().filter_map(|i| by_id.remove(i)).collect()
-}

@@ -683,23 +683,29 @@ async fn explain_offset_windows(db: &Db) {
         }
         assert!(f.counted().is_some(), "{name}: the counters answer its total");
     }
-    // The page's rows are then read by primary key.
-    let text = plan(db, &case::by_ids_sql(&[5, 6, 7])).await.join("\n");
-    match b {
-        Backend::Sqlite => assert!(
-            text.contains("SEARCH c USING INTEGER PRIMARY KEY"),
-            "page rows by id:\n{text}"
-        ),
-        Backend::Postgres => assert!(text.contains("cases_pkey"), "page rows by id:\n{text}"),
-    }
-    let text = plan(db, &alert::get_many_sql(&[5, 6, 7])).await.join("\n");
-    match b {
-        Backend::Sqlite => assert!(
-            text.contains("SEARCH a USING INTEGER PRIMARY KEY"),
-            "alert page rows by id:\n{text}"
-        ),
-        Backend::Postgres => assert!(text.contains("alerts_pkey"), "alert page rows by id:\n{text}"),
-    }
+    // The whole window in one statement: the ids as above, then the rows by primary key.
+    let by_key = |what: &str, lines: &[String], alias: &str| {
+        let text = lines.join("\n");
+        match b {
+            Backend::Sqlite => {
+                assert!(
+                    text.contains(&format!("SEARCH {alias} USING INTEGER PRIMARY KEY")),
+                    "{what}: rows by id:\n{text}"
+                );
+                assert!(text.contains("COVERING INDEX"), "{what}: ids from the index:\n{text}");
+            }
+            Backend::Postgres => {
+                assert!(
+                    !text.contains("Seq Scan on cases") && !text.contains("Seq Scan on alerts"),
+                    "{what}: full scan:\n{text}"
+                );
+            }
+        }
+    };
+    let sql = case::window_sql(b, 1, &case::ListFilter::default(), CaseSort::CreatedAt, true, 5_000, 50);
+    by_key("case window rows", &plan(db, &sql).await, "c");
+    let sql = alert::query_window_sql(1, &alert::QueryFilter::default(), false, 5_000, 50);
+    by_key("alert window rows", &plan(db, &sql).await, "a");
     // A total from the counters is a primary-key range of the counter table.
     let mut q = Sql::new(
         "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM workspace_counts WHERE workspace_id = 1 AND kind = 1",
