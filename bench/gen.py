@@ -6,7 +6,10 @@
 Per case: 10 alerts (batch ingest, 1,000 per request, deduplicated on source + ref), and for one
 case in 20 three observables and a note. Observable values are drawn from a pool of cases/20
 values with a Zipf-like skew (a few indicators appear in very many cases, most in one or two),
-which is what correlation and search see in a real SOC. Standard library only.
+which is what correlation and search see in a real SOC. From 50,000 cases on, one more indicator
+(`shared-c2.bench.example.net`) is linked to 3,000 cases spread evenly from case 1, so that the
+correlation of a very popular value is measured ("other cases" must stay bounded). Standard
+library only.
 """
 
 import argparse
@@ -19,6 +22,8 @@ import time
 import urllib.parse
 
 BATCH = 1000
+SHARED_CASES = 3000
+SHARED_VALUE = "shared-c2.bench.example.net"
 WORDS = ("phishing credential ransomware beacon lateral movement exfiltration powershell macro "
          "invoice vpn brute force mfa fatigue dns tunnel cobalt strike webshell privilege "
          "escalation defender tamper suspicious login impossible travel").split()
@@ -101,6 +106,8 @@ def main():
     p.add_argument("--alerts-per-case", type=int, default=10)
     p.add_argument("--workers", type=int, default=3)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--shared-cases", type=int, default=None,
+                   help="cases holding the shared indicator (default: 3,000 from 50,000 cases on, else none)")
     ARGS = p.parse_args()
     n = ARGS.cases
     sev = ["low", "medium", "high", "critical"]
@@ -159,9 +166,22 @@ def main():
 
     print(f"observables and notes on {len(enriched)} cases", file=sys.stderr)
     run_parallel(enriched, ARGS.workers, enrich)
+    shared = ARGS.shared_cases if ARGS.shared_cases is not None else (SHARED_CASES if n >= 50_000 else 0)
+    shared = min(shared, n)
+    step = max(1, n // shared) if shared else 1
+    holders = [1 + i * step for i in range(shared)]
+
+    def share(c, number):
+        c.post(f"/api/v1/cases/{number}/observables",
+               {"type": "domain", "value": SHARED_VALUE, "tlp": "amber"})
+
+    if holders:
+        print(f"{SHARED_VALUE} on {len(holders)} cases", file=sys.stderr)
+        run_parallel(holders, ARGS.workers, share)
     t3 = time.time()
     print(json.dumps({
         "cases": n, "alerts": total_alerts, "enriched_cases": len(enriched),
+        "shared_ioc_cases": len(holders), "shared_ioc_case": holders[0] if holders else None,
         "cases_per_s": round(n / max(t1 - t0, 1e-9)),
         "alerts_per_s": round(total_alerts / max(t2 - t1, 1e-9)),
         "load_seconds": round(t3 - t0, 1),

@@ -5,6 +5,7 @@
 #
 #   bench/run.sh                                   # 10k, 100k and 1M cases on SQLite and PostgreSQL
 #   bench/run.sh --scales 10k --backends sqlite    # a quick look
+#   bench/run.sh --scales 50k --backends sqlite --duration 5 --no-append   # the issue-11 goal check
 #   options: --scales LIST  --backends LIST  --duration SECONDS (10)  --connections N (32)
 #            --no-append (print only)  --pg URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres)
 #            --data DIR   keep loaded data sets in DIR (PostgreSQL: databases dossier_bench_<scale>) and
@@ -119,7 +120,7 @@ start_server() {
 stop_server() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
 
 declare -A R
-MEASURES=(list list_filtered get create alert batch observable search iris_cases iris_iocs)
+MEASURES=(list list_filtered get create alert batch observable search iris_cases iris_cases_deep iris_iocs iris_iocs_shared native_obs_shared)
 declare -A LABEL=(
     [list]="case list, page 50 (default sort)"
     [list_filtered]="case list, page 50, severity=high sorted by updated_at"
@@ -129,8 +130,11 @@ declare -A LABEL=(
     [batch]="alert batch ingest, 1,000 per request (alerts/s)"
     [observable]="observable add (new value, random case)"
     [search]="search (one word, all kinds)"
-    [iris_cases]="IRIS case list, page 50 (/manage/cases/filter)"
+    [iris_cases]="IRIS case list, page 1 of 50 (/manage/cases/filter)"
+    [iris_cases_deep]="IRIS case list, page 900 of 50 (the last page below 45,000 cases)"
     [iris_iocs]="IRIS IOC list of a case (/case/ioc/list)"
+    [iris_iocs_shared]="IRIS IOC list of a case holding the IOC shared by 3,000 cases (50k+)"
+    [native_obs_shared]="native observables of that case (/api/v1/cases/1/observables)"
 )
 
 for backend in ${BACKENDS//,/ }; do
@@ -181,7 +185,26 @@ for backend in ${BACKENDS//,/ }; do
         R[$backend,$scale,get]=$(measure -s "$WORK/get.lua" "$B")
         R[$backend,$scale,search]=$(measure -H "$H" "$B/api/v1/search?q=ransomware")
         R[$backend,$scale,iris_cases]=$(measure -H "$H" "$B/manage/cases/filter?per_page=50&page=1")
+        # Page 900 at 50 a page where it exists, else the last page; checked once for its
+        # size and total before it is measured.
+        # The total to expect is the native count (IRIS adds its own first case).
+        curl -sf -H "$H" "$B/manage/cases/filter?per_page=1" >/dev/null
+        cases=$(curl -sf -H "$H" "$B/api/v1/cases?limit=1&count=true" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+        deep=$(( (cases + 49) / 50 )); [ "$deep" -gt 900 ] && deep=900
+        check=$(curl -sf -H "$H" "$B/manage/cases/filter?per_page=50&page=$deep" |
+            python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print(len(d["cases"]), d["total"])')
+        want_rows=$(( cases - (deep - 1) * 50 )); [ "$want_rows" -gt 50 ] && want_rows=50
+        [ "$check" = "$want_rows $cases" ] || { echo "IRIS page $deep: got rows/total '$check', want '$want_rows $cases'" >&2; exit 1; }
+        R[$backend,$scale,deep_check]="page $deep: $want_rows rows, total $cases (checked)"
+        R[$backend,$scale,iris_cases_deep]=$(measure -H "$H" "$B/manage/cases/filter?per_page=50&page=$deep")
         R[$backend,$scale,iris_iocs]=$(measure -s "$WORK/iris_ioc.lua" "$B")
+        if [ "$n" -ge 50000 ]; then
+            R[$backend,$scale,iris_iocs_shared]=$(measure -H "$H" "$B/case/ioc/list?cid=1")
+            R[$backend,$scale,native_obs_shared]=$(measure -H "$H" "$B/api/v1/cases/1/observables")
+        else
+            R[$backend,$scale,iris_iocs_shared]="0|-|-|-|0"
+            R[$backend,$scale,native_obs_shared]="0|-|-|-|0"
+        fi
         R[$backend,$scale,create]=$(measure -s "$WORK/create.lua" "$B")
         R[$backend,$scale,alert]=$(measure -s "$WORK/alert.lua" "$B")
         R[$backend,$scale,observable]=$(measure -s "$WORK/observable.lua" "$B")
@@ -222,7 +245,7 @@ fmt_int() { printf "%'d" "$1" 2>/dev/null || echo "$1"; }
             done
             echo "$row"
         done
-        for pair in "startup:start-up to ready on the loaded database (ms, median of 3)" "idle_rss:RSS after start-up (MB)" "peak_rss:peak RSS, whole run (MB)" "size:database size on disk (MB)" "load:data load (bench/gen.py)"; do
+        for pair in "deep_check:IRIS deep page answer" "startup:start-up to ready on the loaded database (ms, median of 3)" "idle_rss:RSS after start-up (MB)" "peak_rss:peak RSS, whole run (MB)" "size:database size on disk (MB)" "load:data load (bench/gen.py)"; do
             key=${pair%%:*}; row="| ${pair#*:} |"
             for scale in ${SCALES//,/ }; do row+=" ${R[$backend,$scale,$key]} |"; done
             echo "$row"

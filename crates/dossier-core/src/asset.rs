@@ -15,7 +15,7 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        Activity, Asset, AssetCase, AssetFilter, AssetInOtherCase, AssetIp, AssetObservableRef, CaseAsset,
+        Activity, Asset, AssetCase, AssetFilter, AssetInOtherCase, AssetIp, AssetObservableRef, Capped, CaseAsset,
         CaseAssetFilter, CaseAssetPatch, CompromiseStatus, LinkKey, NamedRef, NewCaseAsset, Page, RefKey, Timestamp,
     },
     observable::case_brief,
@@ -614,20 +614,45 @@ impl Core {
     }
 
     /// For each asset of a case (by link number), the same inventory asset in the workspace's
-    /// other cases of the same customer (IRIS `link`).
-    pub async fn assets_in_other_cases(&self, actor: &Actor, case: Key) -> Result<HashMap<i64, Vec<AssetInOtherCase>>> {
-        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
+    /// other cases of the same customer (IRIS `link`): the most recent
+    /// [`paging::OTHER_CASES_SHOWN`] links, with how many there are in all (counted up to
+    /// [`paging::MAX_COUNTED`]).
+    pub async fn assets_in_other_cases(
+        &self,
+        actor: &Actor,
+        case: Key,
+    ) -> Result<HashMap<i64, Capped<AssetInOtherCase>>> {
         let ws = actor.workspace_id.0;
-        let mut out: HashMap<i64, Vec<AssetInOtherCase>> = HashMap::new();
-        for r in store::asset::elsewhere(&self.db, ws, case_id).await? {
-            out.entry(r.own_seq).or_default().push(AssetInOtherCase {
-                case: case_brief(r.case_uuid, r.case_seq, r.case_title, r.case_status),
-                case_created_at: Timestamp(r.case_created_at),
-                link_id: r.link_uuid,
-                link_number: r.link_seq,
-                description: r.description,
-                compromise_status: CompromiseStatus::from_ordinal(r.compromise_status).unwrap_or_default(),
-            });
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
+        let scope = self.access_scope(actor).await?;
+        let cap = paging::OTHER_CASES_SHOWN;
+        let (own, customer) = store::asset::own_assets(&self.db, case_id).await?;
+        let mut out = HashMap::new();
+        for (own_seq, asset_id) in own {
+            // The other cases: chosen in store::asset::elsewhere.
+            let rows =
+                store::asset::elsewhere(&self.db, ws, &scope, asset_id, case_id, customer, i64::from(cap) + 1).await?;
+            if rows.is_empty() {
+                continue;
+            }
+            let counted = if rows.len() > cap as usize {
+                store::asset::elsewhere_count(&self.db, &scope, asset_id, case_id, customer, paging::MAX_COUNTED + 1)
+                    .await?
+            } else {
+                rows.len() as i64
+            };
+            let items = rows
+                .into_iter()
+                .map(|r| AssetInOtherCase {
+                    case: case_brief(r.case_uuid, r.case_seq, r.case_title, r.case_status),
+                    case_created_at: Timestamp(r.case_created_at),
+                    link_id: r.link_uuid,
+                    link_number: r.link_seq,
+                    description: r.description,
+                    compromise_status: CompromiseStatus::from_ordinal(r.compromise_status).unwrap_or_default(),
+                })
+                .collect();
+            out.insert(own_seq, paging::capped(items, cap, counted));
         }
         Ok(out)
     }
@@ -773,7 +798,8 @@ impl Core {
             .ok_or(Error::not_found("asset"))
     }
 
-    /// The cases of the workspace that hold an asset, newest link first.
+    /// The cases of the workspace that hold an asset, newest link first (keyset pages), with the
+    /// number of them all.
     pub async fn asset_cases(
         &self,
         actor: &Actor,
@@ -793,6 +819,8 @@ impl Core {
                 .fetch_all(&self.db)
                 .await?;
         let next_cursor = paging::next(&mut rows, limit, |r| [r.link_id].to_vec());
+        // Every case holding it, from the index alone.
+        let total = store::asset::holders(&self.db, &scope, asset.id).await?;
         let items = rows
             .into_iter()
             .map(|r| AssetCase {
@@ -810,7 +838,7 @@ impl Core {
         Ok(Page {
             items,
             next_cursor,
-            total: None,
+            total: Some(total),
         })
     }
 }

@@ -12,8 +12,8 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        Activity, Case, CaseCreated, CaseFilter, CasePatch, CustomerRef, NamedRef, NewCase, Page, Pap, Priority,
-        Resolution, Severity, StateRef, Status, SummaryVersion, Timestamp, Tlp, UserRef,
+        Activity, Case, CaseCreated, CaseFilter, CasePatch, CustomerRef, NamedRef, NewCase, OffsetPage, Page, Pap,
+        Priority, Resolution, Severity, StateRef, Status, SummaryVersion, Timestamp, Tlp, UserRef,
     },
     paging,
     store::{
@@ -292,10 +292,8 @@ impl Core {
         .await
     }
 
-    pub async fn list_cases(&self, actor: &Actor, f: CaseFilter) -> Result<Page<Case>> {
-        let limit = paging::limit(f.limit)?;
-        let cols = store::case::sort_columns(f.sort).len();
-        let after = paging::decode(f.cursor.as_deref(), cols)?;
+    /// The stored form of a list filter; every case list (keyset or offset) goes through it.
+    async fn case_list_filter(&self, actor: &Actor, f: &CaseFilter) -> Result<store::case::ListFilter> {
         let mut p = Problems::new();
         let tags = validate::tags(&mut p, "tags", &f.tags);
         if let Some(q) = &f.q {
@@ -318,6 +316,14 @@ impl Core {
             created_before: f.created_before,
             access: self.access_scope(actor).await?,
         };
+        Ok(filter)
+    }
+
+    pub async fn list_cases(&self, actor: &Actor, f: CaseFilter) -> Result<Page<Case>> {
+        let limit = paging::limit(f.limit)?;
+        let cols = store::case::sort_columns(f.sort).len();
+        let after = paging::decode(f.cursor.as_deref(), cols)?;
+        let filter = self.case_list_filter(actor, &f).await?;
         let ws = actor.workspace_id.0;
         let backend = self.db.backend();
         let mut rows = store::case::list(
@@ -350,6 +356,48 @@ impl Core {
             items,
             next_cursor,
             total,
+        })
+    }
+
+    /// One offset page of cases (`f`'s filters and sort; its cursor, limit and count are not
+    /// used) with the exact total. See [`paging`] for how both stay fast at depth and at scale.
+    pub async fn list_cases_at(&self, actor: &Actor, f: CaseFilter, at: paging::Offset) -> Result<OffsetPage<Case>> {
+        let limit = paging::limit(at.limit)?;
+        let filter = self.case_list_filter(actor, &f).await?;
+        let ws = actor.workspace_id.0;
+        let backend = self.db.backend();
+        let total = store::case::count(&self.db, backend, ws, &filter).await?;
+        let rows = match paging::window(at.offset, limit, total) {
+            None => Vec::new(),
+            Some(w) => {
+                store::case::window(
+                    &self.db,
+                    backend,
+                    ws,
+                    &filter,
+                    f.sort,
+                    f.descending,
+                    w.reversed,
+                    w.offset,
+                    w.limit,
+                )
+                .await?
+            }
+        };
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = store::term::tags_of(&self.db, Owner::Case, &ids).await?;
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let t = tags.remove(&r.id).unwrap_or_default();
+                case_view(r, actor.workspace_uuid, t)
+            })
+            .collect();
+        Ok(OffsetPage {
+            items,
+            total,
+            offset: at.offset,
+            limit,
         })
     }
 

@@ -52,7 +52,7 @@ pub use datastore::{
 pub use dialect::{CaseFamily, FamilyState, LogEntry, PRIMARY_CASE_TITLE, PRIMARY_CUSTOMER};
 pub use error::{Error, FieldError, Result};
 pub use ids::Key;
-pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use paging::{DEFAULT_LIMIT, MAX_COUNTED, MAX_LIMIT, OTHER_CASES_SHOWN, Offset};
 pub use search::{MAX_MATCHES, MatchCase, ObservableMatch, TextMatch};
 pub use store::{Backend, DbOptions, DbTarget};
 pub use team::{

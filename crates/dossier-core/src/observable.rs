@@ -21,9 +21,9 @@ use crate::{
     error::{Error, Problems, Result},
     ids::Key,
     model::{
-        Activity, AlertObservable, AlertObservableAdded, CaseBrief, CaseObservable, CaseObservableAdded, LinkFilter,
-        NamedRef, NewObservable, Observable, ObservableCase, ObservableFilter, ObservableInOtherCase, ObservablePatch,
-        ObservableValue, Page, RefKey, RelatedCase, SharedObservable, Status, Timestamp, Tlp,
+        Activity, AlertObservable, AlertObservableAdded, Capped, CaseBrief, CaseObservable, CaseObservableAdded,
+        LinkFilter, NamedRef, NewObservable, Observable, ObservableCase, ObservableFilter, ObservableInOtherCase,
+        ObservablePatch, ObservableValue, Page, RefKey, RelatedCase, SharedObservable, Status, Timestamp, Tlp,
     },
     paging,
     store::{
@@ -42,6 +42,8 @@ pub const MAX_VALUE: usize = 100_000;
 
 /// How many shared values a related case lists.
 const MAX_SHARED_SHOWN: usize = 20;
+/// Related cases are found among the cases of this many most recent links of each value.
+const RELATED_PER_VALUE: i64 = 500;
 
 // ---- Normalization ----
 
@@ -960,7 +962,8 @@ impl Core {
             .ok_or(Error::not_found("observable"))
     }
 
-    /// The cases of the workspace that link an observable, newest link first.
+    /// The cases of the workspace that link an observable, newest link first (keyset pages),
+    /// with the number of them all.
     pub async fn observable_cases(
         &self,
         actor: &Actor,
@@ -980,6 +983,8 @@ impl Core {
                 .fetch_all(&self.db)
                 .await?;
         let next_cursor = paging::next(&mut rows, limit, |r| [r.link_id].to_vec());
+        // Every case holding it, from the index alone.
+        let total = store::observable::holders_all(&self.db, obs.id).await?;
         let items = rows
             .into_iter()
             .map(|r| ObservableCase {
@@ -994,27 +999,44 @@ impl Core {
         Ok(Page {
             items,
             next_cursor,
-            total: None,
+            total: Some(total),
         })
     }
 
     /// For each observable of a case (by link number), the workspace's other cases that link the
-    /// same identity (IRIS `link`).
+    /// same identity (IRIS `link`): the most recent [`paging::OTHER_CASES_SHOWN`] links, with
+    /// how many there are in all (counted up to [`paging::MAX_COUNTED`]). Each answer costs a
+    /// few index steps per observable, however many cases hold a value.
     pub async fn observables_in_other_cases(
         &self,
         actor: &Actor,
         case: Key,
-    ) -> Result<HashMap<i64, Vec<ObservableInOtherCase>>> {
-        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
+    ) -> Result<HashMap<i64, Capped<ObservableInOtherCase>>> {
         let ws = actor.workspace_id.0;
-        let mut out: HashMap<i64, Vec<ObservableInOtherCase>> = HashMap::new();
-        for r in store::observable::elsewhere(&self.db, ws, case_id).await? {
-            out.entry(r.own_seq).or_default().push(ObservableInOtherCase {
-                case: case_brief(r.case_uuid, r.case_seq, r.case_title, r.case_status),
-                customer: r.customer_name,
-                link_id: r.link_uuid,
-                link_number: r.link_seq,
-            });
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
+        let scope = self.access_scope(actor).await?;
+        let cap = paging::OTHER_CASES_SHOWN;
+        let mut out = HashMap::new();
+        for (own_seq, observable_id) in store::observable::own_identities(&self.db, case_id).await? {
+            // The other cases: chosen in store::observable::elsewhere.
+            let rows =
+                store::observable::elsewhere(&self.db, ws, &scope, observable_id, case_id, i64::from(cap) + 1).await?;
+            if rows.is_empty() {
+                continue;
+            }
+            // Every holder but this case (its own link is one of them).
+            let holders =
+                store::observable::holders(&self.db, &scope, observable_id, paging::MAX_COUNTED + 2).await? - 1;
+            let items = rows
+                .into_iter()
+                .map(|r| ObservableInOtherCase {
+                    case: case_brief(r.case_uuid, r.case_seq, r.case_title, r.case_status),
+                    customer: r.customer_name,
+                    link_id: r.link_uuid,
+                    link_number: r.link_seq,
+                })
+                .collect();
+            out.insert(own_seq, paging::capped(items, cap, holders));
         }
         Ok(out)
     }
@@ -1043,13 +1065,39 @@ impl Core {
     }
 
     /// Other cases of the workspace that share at least one observable with a case, most shared
-    /// first (then newest case first); the top `limit` only, so there is no next page.
-    pub async fn related_cases(&self, actor: &Actor, case: Key, limit: u32) -> Result<Page<RelatedCase>> {
-        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
+    /// first (then newest case first); the top `limit` only. Candidates are the cases of the
+    /// most recent [`RELATED_PER_VALUE`] other links of each of the case's values, so a value
+    /// held by thousands of cases costs no more than one held by a few hundred; when a value
+    /// has more links than that, the answer says so (`total_is_lower_bound`, and the shared
+    /// counts are then lower bounds too).
+    pub async fn related_cases(&self, actor: &Actor, case: Key, limit: u32) -> Result<Capped<RelatedCase>> {
         let ws = actor.workspace_id.0;
         let limit = paging::limit(limit)?;
-        let rows = store::observable::related(&self.db, ws, case_id, limit).await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let case_id = self.case_ref(actor, case, Need::Read).await?.id();
+        let scope = self.access_scope(actor).await?;
+        let mut counts: HashMap<i64, i64> = HashMap::new();
+        let mut cut = false;
+        for (_, observable_id) in store::observable::own_identities(&self.db, case_id).await? {
+            // The other cases: chosen in store::observable::recent_holders.
+            let holders =
+                store::observable::recent_holders(&self.db, &scope, observable_id, case_id, RELATED_PER_VALUE + 1)
+                    .await?;
+            cut |= holders.len() as i64 > RELATED_PER_VALUE;
+            for id in holders.into_iter().take(RELATED_PER_VALUE as usize) {
+                *counts.entry(id).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(i64, i64)> = counts.into_iter().collect();
+        // Most shared first, then the newest case (ids grow with case numbers).
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        let found = ranked.len() as i64;
+        let top: Vec<(i64, i64)> = ranked.into_iter().take(limit as usize).collect();
+        let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
+        let mut cases: HashMap<i64, (Uuid, i64, String, i16)> = store::observable::related_rows(&self.db, ws, &ids)
+            .await?
+            .into_iter()
+            .map(|(id, uuid, seq, title, status)| (id, (uuid, seq, title, status)))
+            .collect();
         let mut shared: HashMap<i64, Vec<SharedObservable>> = HashMap::new();
         for s in store::observable::shared_with(&self.db, case_id, &ids).await? {
             let v = shared.entry(s.other_case_id).or_default();
@@ -1064,18 +1112,23 @@ impl Core {
                 });
             }
         }
-        let items = rows
+        let items: Vec<RelatedCase> = top
             .into_iter()
-            .map(|r| RelatedCase {
-                shared: shared.remove(&r.id).unwrap_or_default(),
-                case: case_brief(r.uuid, r.seq, r.title, r.status),
-                shared_count: r.shared_count,
+            .filter_map(|(id, n)| {
+                let (uuid, seq, title, status) = cases.remove(&id)?;
+                Some(RelatedCase {
+                    shared: shared.remove(&id).unwrap_or_default(),
+                    case: case_brief(uuid, seq, title, status),
+                    shared_count: n,
+                })
             })
             .collect();
-        Ok(Page {
+        let shown = items.len() as i64;
+        Ok(Capped {
+            truncated: cut || found > shown,
+            total: found.max(shown),
+            total_is_lower_bound: cut,
             items,
-            next_cursor: None,
-            total: None,
         })
     }
 }

@@ -173,6 +173,7 @@ async fn list(State(s): State<AppState>, req: ReadCase) -> IrisResult {
             let links: Vec<Value> = elsewhere
                 .remove(&a.number)
                 .unwrap_or_default()
+                .items
                 .into_iter()
                 .map(|o| {
                     json!({

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::kit::route::{Routes, get, post};
 use axum::extract::{Path, State};
 use dossier_core::{
-    AccessLevel, Actor, Key, MAX_LIMIT,
+    AccessLevel, Actor, Key, MAX_LIMIT, Offset,
     model::{
         Case, CaseAssetFilter, CaseFilter, CasePatch, CaseSort, EvidenceFilter, LinkFilter, NewCase, NoteFilter,
         Resolution, Severity, TaskFilter, TimelineFilter, Timestamp, UserRef,
@@ -408,46 +408,15 @@ async fn filter(State(s): State<AppState>, IrisUser(a): IrisUser, Query(q): Quer
         created_before: query_date(&q, "end_open_date")?,
         sort: CaseSort::CreatedAt,
         descending,
-        limit: u32::try_from(per_page).unwrap_or(MAX_LIMIT),
         ..CaseFilter::default()
     };
-    // Keyset pages: walk to the requested one; the total (a count over every matching case)
-    // is taken once, with the page asked for.
-    let mut cursor = None;
-    let mut current = 1;
-    let (items, total) = loop {
-        let p = s
-            .core
-            .list_cases(
-                &a,
-                CaseFilter {
-                    cursor: cursor.clone(),
-                    count: current == page,
-                    ..base.clone()
-                },
-            )
-            .await
-            .map_err(case_error)?;
-        if current == page {
-            break (p.items, p.total.unwrap_or(0));
-        }
-        match p.next_cursor {
-            Some(c) => {
-                cursor = Some(c);
-                current += 1;
-            }
-            None => {
-                // Past the last page: no rows, and the total still.
-                let counted = CaseFilter {
-                    limit: 1,
-                    count: true,
-                    ..base.clone()
-                };
-                let t = s.core.list_cases(&a, counted).await.map_err(case_error)?;
-                break (Vec::new(), t.total.unwrap_or(0));
-            }
-        }
-    };
+    // One offset page with its total, both from core (index-only at any depth).
+    let at = Offset::page(
+        u64::try_from(page).unwrap_or(1),
+        u32::try_from(per_page).unwrap_or(MAX_LIMIT),
+    );
+    let p = s.core.list_cases_at(&a, base, at).await.map_err(case_error)?;
+    let (items, total) = (p.items, p.total);
     let rows = list_rows(&s, &a, &items).await?;
     let last_page = ((total + per_page - 1) / per_page).max(1);
     ok(

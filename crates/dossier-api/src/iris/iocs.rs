@@ -131,6 +131,7 @@ async fn list(State(s): State<AppState>, req: ReadCase) -> IrisResult {
             let links: Vec<Value> = elsewhere
                 .remove(&o.number)
                 .unwrap_or_default()
+                .items
                 .into_iter()
                 .map(|l| {
                     json!({

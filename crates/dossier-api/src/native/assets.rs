@@ -219,7 +219,9 @@ async fn get_identity(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<S
     Ok(Json(s.core.get_asset(&a, uuid(&id, "asset")?).await?))
 }
 
-/// The cases of this workspace that hold an asset, newest link first.
+/// The cases of this workspace that hold an asset, newest link first, in keyset pages
+/// (`next_cursor` is present while more follow), with `total` always set to the number of
+/// cases holding it.
 #[utoipa::path(get, path = "/api/v1/assets/{id}/cases", tag = "assets",
     params(("id" = String, Path, description = "Asset UUID"), ("limit" = Option<u32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = Page<AssetCase>), (status = 404, body = Problem)))]

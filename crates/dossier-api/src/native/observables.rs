@@ -8,8 +8,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use dossier_core::model::{
-    AlertObservable, AlertObservableAdded, CaseObservable, CaseObservableAdded, LinkFilter, NewObservable, Observable,
-    ObservableCase, ObservableFilter, ObservablePatch, Page, RelatedCase, Tlp,
+    AlertObservable, AlertObservableAdded, Capped, CaseObservable, CaseObservableAdded, LinkFilter, NewObservable,
+    Observable, ObservableCase, ObservableFilter, ObservablePatch, Page, RelatedCase, Tlp,
 };
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -248,7 +248,8 @@ async fn get_identity(State(s): State<AppState>, Auth(a): Auth, Path(id): Path<S
 }
 
 /// The cases of this workspace that hold an observable, newest link first: cross-case
-/// correlation.
+/// correlation, in keyset pages (`next_cursor` is present while more follow), with `total`
+/// always set to the number of cases holding it.
 #[utoipa::path(get, path = "/api/v1/observables/{id}/cases", tag = "observables",
     params(("id" = String, Path, description = "Observable UUID"), ("limit" = Option<u32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = Page<ObservableCase>), (status = 404, body = Problem)))]
@@ -269,16 +270,20 @@ async fn cases_of(
 }
 
 /// Other cases that share at least one observable with this case, most shared first, with the
-/// shared values. Only the top `limit` (default 50) cases: `next_cursor` is always null.
+/// shared values. Only the top `limit` (default 50) cases, found among the cases of the 500
+/// most recent other links of each of the case's values: `total` says how many related cases
+/// were found, `truncated` whether more exist than `items` shows, and `total_is_lower_bound`
+/// whether a value had more links than were looked at (then `total` and the `shared_count`s are
+/// lower bounds).
 #[utoipa::path(get, path = "/api/v1/cases/{id}/related", tag = "observables",
     params(("id" = String, Path, description = "Case number or UUID"), ("limit" = Option<u32>, Query)),
-    responses((status = 200, body = Page<RelatedCase>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Capped<RelatedCase>), (status = 404, body = Problem)))]
 async fn related(
     State(s): State<AppState>,
     Auth(a): Auth,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Page<RelatedCase>>> {
+) -> ApiResult<Json<Capped<RelatedCase>>> {
     let q = QueryMap::parse(raw.as_deref());
     q.only(&["limit"])?;
     let (_, limit) = paging(&q)?;

@@ -386,6 +386,8 @@ async fn correlation_across_cases(b: Backend) {
         .await
         .expect(200);
     let c = p1.body["next_cursor"].as_str().unwrap().to_owned();
+    // Every page says how many cases hold the value.
+    assert_eq!(p1.body["total"], 2);
     let p2 = app
         .admin(
             "GET",
@@ -469,7 +471,17 @@ async fn related_cases_most_shared_first(b: Backend) {
     assert_eq!(shared, ["evil.example.com", "bad.example.net"]);
     assert_eq!(items[2]["shared"][0]["type"], json!({"id": 20, "name": "domain"}));
     assert_eq!(items[0]["case"]["title"], "Shares two too");
-    assert_eq!(r.body["next_cursor"], Value::Null);
+    // A capped answer: everything found is shown here.
+    assert_eq!(
+        (
+            r.body["total"].clone(),
+            r.body["truncated"].clone(),
+            r.body["total_is_lower_bound"].clone()
+        ),
+        (json!(3), json!(false), json!(false)),
+        "{}",
+        r.text
+    );
     // From the other side, and with a limit.
     let r = app.admin("GET", "/api/v1/cases/3/related", None).await.expect(200);
     assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
@@ -479,6 +491,10 @@ async fn related_cases_most_shared_first(b: Backend) {
         .await
         .expect(200);
     assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (r.body["total"].clone(), r.body["truncated"].clone()),
+        (json!(3), json!(true))
+    );
     let none = app.admin("GET", "/api/v1/cases/4/related", None).await.expect(200);
     assert_eq!(none.body["items"], json!([]));
     app.admin("GET", "/api/v1/cases/1/related?limit=0", None)

@@ -169,8 +169,11 @@ impl Core {
             event_before: q.event_before,
         };
         let total = store::alert::query_count(&self.db, ws, &f).await?;
-        let offset = i64::from(page - 1).saturating_mul(i64::from(per_page));
-        let rows = store::alert::query(&self.db, ws, &f, q.ascending, offset, i64::from(per_page)).await?;
+        let at = paging::Offset::page(u64::from(page), per_page);
+        let rows = match paging::window(at.offset, at.limit, total) {
+            None => Vec::new(),
+            Some(w) => store::alert::query_window(&self.db, ws, &f, q.ascending, w.reversed, w.offset, w.limit).await?,
+        };
         let items = records(Ex::Db(&self.db), actor.workspace_uuid, rows).await?;
         Ok(AlertRecordPage { total, items })
     }

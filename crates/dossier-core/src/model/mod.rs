@@ -74,6 +74,45 @@ pub struct Page<T> {
     pub total: Option<i64>,
 }
 
+/// One offset page of a list (see [`crate::paging::Offset`]) and the exact number of matching
+/// rows.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OffsetPage<T> {
+    pub items: Vec<T>,
+    /// Every matching row, not only this page's.
+    pub total: i64,
+    /// The rows skipped before this page.
+    pub offset: u64,
+    /// The page size asked for.
+    pub limit: u32,
+}
+
+/// A list cut to its most recent entries ("other cases holding this observable"), with how
+/// many there are in all.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Capped<T> {
+    /// The most recent entries, at most the cap.
+    pub items: Vec<T>,
+    /// How many entries exist; counted up to [`crate::paging::MAX_COUNTED`], so when
+    /// `total_is_lower_bound` is true there are at least this many.
+    pub total: i64,
+    /// True when the count stopped at its bound.
+    pub total_is_lower_bound: bool,
+    /// True when more entries exist than `items` shows.
+    pub truncated: bool,
+}
+
+impl<T> Default for Capped<T> {
+    fn default() -> Self {
+        Capped {
+            items: Vec::new(),
+            total: 0,
+            total_is_lower_bound: false,
+            truncated: false,
+        }
+    }
+}
+
 /// A user as other objects show it.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct UserRef {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::{
     Backend, Ex, Tx,
     case::{push_keyset, push_order},
+    counts::{self, Kind},
     search,
     sql::Sql,
     term,
@@ -175,6 +176,10 @@ pub(crate) async fn insert_many(
             ids.insert(seq, id);
         }
     }
+    let counted = rows
+        .iter()
+        .filter_map(|r| ids.get(&r.seq).map(|id| (ws, *id, r.state_id, r.status, r.severity)));
+    counts::add_new(tx, Kind::Alert, counted).await?;
     Ok(ids)
 }
 
@@ -209,6 +214,7 @@ pub(crate) struct RepeatValues {
 /// A repeat of an existing alert: count it and refresh what the source says now (the title
 /// always; the other fields when the repeat gives them).
 pub(crate) async fn bump(tx: &mut Tx<'_>, id: i64, v: &RepeatValues, now: i64) -> Result<()> {
+    let was = counts::before(tx, Kind::Alert, id).await?;
     Sql::new(
         "UPDATE alerts SET occurrences = occurrences + $2, last_seen_at = $3, updated_at = $3, title = $4, \
          description = COALESCE($5, description), severity = COALESCE($6, severity), \
@@ -228,9 +234,9 @@ pub(crate) async fn bump(tx: &mut Tx<'_>, id: i64, v: &RepeatValues, now: i64) -
     .arg(v.signal.platform_event_id.clone())
     .arg(v.signal.flagged)
     .arg(v.signal.safe)
-    .execute(tx)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    counts::after(tx, Kind::Alert, id, was).await
 }
 
 /// The writable columns of an alert.
@@ -262,6 +268,7 @@ impl AlertValues {
 }
 
 pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &AlertValues, now: i64) -> Result<bool> {
+    let was = counts::before(tx, Kind::Alert, id).await?;
     let n = Sql::new(
         "UPDATE alerts SET title = $3, description = $4, state_id = $5, status = $6, severity = $7, resolution = $8, \
          owner_id = $9, custom = $10, updated_at = $11, version = version + 1 \
@@ -278,20 +285,22 @@ pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &AlertValu
     .arg(v.owner_id)
     .arg(&v.custom)
     .arg(now)
-    .execute(tx)
+    .execute(&mut *tx)
     .await?;
+    counts::after(tx, Kind::Alert, id, was).await?;
     Ok(n == 1)
 }
 
 pub(crate) async fn set_state(tx: &mut Tx<'_>, id: i64, state_id: i64, status: i16, now: i64) -> Result<()> {
+    let was = counts::before(tx, Kind::Alert, id).await?;
     Sql::new("UPDATE alerts SET state_id = $2, status = $3, updated_at = $4, version = version + 1 WHERE id = $1")
         .arg(id)
         .arg(state_id)
         .arg(status)
         .arg(now)
-        .execute(tx)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    counts::after(tx, Kind::Alert, id, was).await
 }
 
 /// Marks an alert changed (its version moves).
@@ -616,11 +625,13 @@ pub(crate) async fn state_canonical<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i
 
 /// Hides an alert (tombstone) and drops its search document.
 pub(crate) async fn tombstone(tx: &mut Tx<'_>, id: i64, now: i64) -> Result<()> {
+    let was = counts::before(tx, Kind::Alert, id).await?;
     Sql::new("UPDATE alerts SET deleted_at = $2, updated_at = $2, version = version + 1 WHERE id = $1")
         .arg(id)
         .arg(now)
         .execute(&mut *tx)
         .await?;
+    counts::after(tx, Kind::Alert, id, was).await?;
     search::delete(tx, "alert", id).await
 }
 
@@ -883,6 +894,56 @@ pub(crate) struct QueryFilter {
     pub event_before: Option<i64>,
 }
 
+impl QueryFilter {
+    /// The filter as a counter query when the counters can answer it (nothing but state and
+    /// severity); every field is named so that a new one has to decide.
+    pub fn counted(&self) -> Option<counts::CountFilter> {
+        let QueryFilter {
+            title,
+            description,
+            source,
+            tags,
+            source_ref,
+            state_id,
+            severity,
+            resolution,
+            owner_id,
+            customer_id,
+            classification_id,
+            numbers,
+            case_seq,
+            asset_names,
+            observable_values,
+            created_after,
+            created_before,
+            event_after,
+            event_before,
+        } = self;
+        let plain = title.is_none()
+            && description.is_none()
+            && source.is_none()
+            && tags.is_none()
+            && source_ref.is_none()
+            && resolution.is_none()
+            && owner_id.is_none()
+            && customer_id.is_none()
+            && classification_id.is_none()
+            && numbers.is_none()
+            && case_seq.is_none()
+            && asset_names.is_empty()
+            && observable_values.is_empty()
+            && created_after.is_none()
+            && created_before.is_none()
+            && event_after.is_none()
+            && event_before.is_none();
+        plain.then(|| counts::CountFilter {
+            status: Vec::new(),
+            severity: severity.iter().copied().collect(),
+            state_id: *state_id,
+        })
+    }
+}
+
 fn push_like(q: &mut Sql, column: &'static str, text: &str) {
     q.push(" AND lower(COALESCE(")
         .push(column)
@@ -972,32 +1033,64 @@ fn push_query_filters(q: &mut Sql, ws: i64, f: &QueryFilter) {
     }
 }
 
-/// One page of alerts, by number (the order of arrival, as IRIS sorts by alert id): the
-/// `(workspace_id, seq)` index serves it without a sort.
-pub(crate) fn query_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) -> Sql {
-    let mut q = Sql::new(SELECT);
-    push_query_filters(&mut q, ws, f);
+/// Appends the ids of one offset window of alerts by number (the order of arrival, as IRIS
+/// sorts by alert id), read from the index alone: the live `(workspace_id[, state_id |
+/// severity], seq, id)` indexes serve it without a sort or a row read.
+fn push_query_ids(q: &mut Sql, ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) {
+    q.push("SELECT a.id FROM alerts a");
+    push_query_filters(q, ws, f);
     q.push(if ascending {
         " ORDER BY a.seq ASC"
     } else {
         " ORDER BY a.seq DESC"
     });
     q.limit(limit).offset(offset);
+}
+
+/// The id window alone, for plan checks.
+#[cfg(test)]
+pub(crate) fn query_ids_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) -> Sql {
+    let mut q = Sql::new("");
+    push_query_ids(&mut q, ws, f, ascending, offset, limit);
     q
 }
 
-pub(crate) async fn query<'a, 'c: 'a>(
+/// One offset window: ids from the index, rows by primary key, in one statement.
+pub(crate) fn query_window_sql(ws: i64, f: &QueryFilter, ascending: bool, offset: i64, limit: i64) -> Sql {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE a.id IN (");
+    push_query_ids(&mut q, ws, f, ascending, offset, limit);
+    q.push(")");
+    q
+}
+
+/// The rows of one offset window by number, ascending or not as shown; `reversed` reads the
+/// window from the other end.
+pub(crate) async fn query_window<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     ws: i64,
     f: &QueryFilter,
     ascending: bool,
+    reversed: bool,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<AlertRow>> {
-    query_sql(ws, f, ascending, offset, limit).fetch_all(ex).await
+    let mut rows: Vec<AlertRow> = query_window_sql(ws, f, ascending != reversed, offset, limit)
+        .fetch_all(ex)
+        .await?;
+    rows.sort_by_key(|r| r.seq);
+    if !ascending {
+        rows.reverse();
+    }
+    Ok(rows)
 }
 
+/// The number of live alerts matching `f`: from the counters when they can answer, else
+/// counted.
 pub(crate) async fn query_count<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, f: &QueryFilter) -> Result<i64> {
+    if let Some(cf) = f.counted() {
+        return counts::total(ex, ws, Kind::Alert, &cf).await;
+    }
     let mut q = Sql::new("SELECT COUNT(*) FROM alerts a");
     push_query_filters(&mut q, ws, f);
     let (n,): (i64,) = q.fetch_one(ex).await?;

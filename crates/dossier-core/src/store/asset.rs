@@ -552,8 +552,6 @@ pub(crate) fn identity_cases_sql(
 /// A case's asset also held by another case of the same customer.
 #[derive(Debug, Clone, FromRow)]
 pub(crate) struct ElsewhereRow {
-    /// The number of this case's link.
-    pub own_seq: i64,
     pub link_uuid: Uuid,
     pub link_seq: i64,
     pub description: Option<String>,
@@ -565,26 +563,108 @@ pub(crate) struct ElsewhereRow {
     pub case_created_at: i64,
 }
 
-/// For every asset of `case_id`, the other live cases of the same customer (or, for a case
-/// without one, of no customer) that hold the same inventory asset; by link, then case number.
+/// The assets of `case_id`: (link number, inventory asset id), and the case's customer.
+pub(crate) async fn own_assets<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    case_id: i64,
+) -> Result<(Vec<(i64, i64)>, Option<i64>)> {
+    let mut ex = ex.into();
+    let rows: Vec<(i64, i64)> = Sql::new("SELECT seq, asset_id FROM case_assets WHERE case_id = $1 ORDER BY seq")
+        .arg(case_id)
+        .fetch_all(ex.reborrow())
+        .await?;
+    let customer: Option<(Option<i64>,)> = Sql::new("SELECT customer_id FROM cases WHERE id = $1")
+        .arg(case_id)
+        .fetch_optional(ex)
+        .await?;
+    Ok((rows, customer.and_then(|c| c.0)))
+}
+
+fn push_same_customer(q: &mut Sql, customer: Option<i64>) {
+    match customer {
+        Some(c) => {
+            q.push(" AND c.customer_id = ").bind(c);
+        }
+        None => {
+            q.push(" AND c.customer_id IS NULL");
+        }
+    }
+}
+
+/// The most recent `limit` links of an inventory asset in other live cases of the same
+/// customer (or, for `customer` `None`, of no customer), newest link first: a walk down the
+/// `(asset_id, id)` index that stops after `limit` matches. This is where the other cases of
+/// an asset's correlation are chosen.
+pub(crate) fn elsewhere_sql(
+    ws: i64,
+    scope: &super::access::Scope,
+    asset_id: i64,
+    case_id: i64,
+    customer: Option<i64>,
+    limit: i64,
+) -> Sql {
+    let mut q = Sql::new(
+        "SELECT l.uuid AS link_uuid, l.seq AS link_seq, l.description, l.compromise_status, \
+         c.uuid AS case_uuid, c.seq AS case_seq, c.title AS case_title, c.status AS case_status, \
+         c.created_at AS case_created_at \
+         FROM case_assets l JOIN cases c ON c.id = l.case_id \
+         WHERE l.asset_id = $1 AND l.case_id <> $2 AND l.workspace_id = $3 AND c.deleted_at IS NULL",
+    )
+    .arg(asset_id)
+    .arg(case_id)
+    .arg(ws);
+    push_same_customer(&mut q, customer);
+    scope.push_readable(&mut q, "l.case_id");
+    q.push(" ORDER BY l.id DESC").limit(limit);
+    q
+}
+
 pub(crate) async fn elsewhere<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     ws: i64,
+    scope: &super::access::Scope,
+    asset_id: i64,
     case_id: i64,
+    customer: Option<i64>,
+    limit: i64,
 ) -> Result<Vec<ElsewhereRow>> {
-    Sql::new(
-        "SELECT mine.seq AS own_seq, l.uuid AS link_uuid, l.seq AS link_seq, l.description, l.compromise_status, \
-         c.uuid AS case_uuid, c.seq AS case_seq, c.title AS case_title, c.status AS case_status, \
-         c.created_at AS case_created_at \
-         FROM case_assets mine JOIN cases me ON me.id = mine.case_id \
-         JOIN case_assets l ON l.asset_id = mine.asset_id AND l.case_id <> mine.case_id \
-         JOIN cases c ON c.id = l.case_id \
-         WHERE mine.case_id = $1 AND mine.workspace_id = $2 AND l.workspace_id = $2 AND c.deleted_at IS NULL \
-         AND (c.customer_id = me.customer_id OR (c.customer_id IS NULL AND me.customer_id IS NULL)) \
-         ORDER BY mine.seq, c.seq",
+    elsewhere_sql(ws, scope, asset_id, case_id, customer, limit)
+        .fetch_all(ex)
+        .await
+}
+
+/// How many cases (that `scope` may read) hold an inventory asset, from the `(asset_id, id)`
+/// index alone for someone who reads every case.
+pub(crate) async fn holders<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    scope: &super::access::Scope,
+    asset_id: i64,
+) -> Result<i64> {
+    let mut q = Sql::new("SELECT COUNT(*) FROM case_assets l WHERE l.asset_id = $1").arg(asset_id);
+    scope.push_readable(&mut q, "l.case_id");
+    let (n,): (i64,) = q.fetch_one(ex).await?;
+    Ok(n)
+}
+
+/// How many other live cases of the same customer hold the asset, stopping at `bound`.
+pub(crate) async fn elsewhere_count<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    scope: &super::access::Scope,
+    asset_id: i64,
+    case_id: i64,
+    customer: Option<i64>,
+    bound: i64,
+) -> Result<i64> {
+    let mut q = Sql::new(
+        "SELECT COUNT(*) FROM (SELECT l.id FROM case_assets l JOIN cases c ON c.id = l.case_id \
+         WHERE l.asset_id = $1 AND l.case_id <> $2 AND c.deleted_at IS NULL",
     )
-    .arg(case_id)
-    .arg(ws)
-    .fetch_all(ex)
-    .await
+    .arg(asset_id)
+    .arg(case_id);
+    push_same_customer(&mut q, customer);
+    scope.push_readable(&mut q, "l.case_id");
+    q.limit(bound);
+    q.push(") x");
+    let (n,): (i64,) = q.fetch_one(ex).await?;
+    Ok(n)
 }

@@ -3,7 +3,12 @@
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{Backend, Ex, Tx, search, sql::Sql};
+use super::{
+    Backend, Ex, Tx,
+    counts::{self, Kind},
+    search,
+    sql::Sql,
+};
 use crate::{error::Result, ids::Key, model::CaseSort};
 
 #[derive(Debug, Clone, FromRow)]
@@ -151,13 +156,15 @@ pub(crate) async fn insert(
     .arg(v.reviewer_id)
     .arg(v.customer_id)
     .arg(v.classification_id)
-    .fetch_one(tx)
+    .fetch_one(&mut *tx)
     .await?;
+    counts::add_new(tx, Kind::Case, [(ws, id, v.state_id, v.status, v.severity)]).await?;
     Ok((id, uuid))
 }
 
 /// Writes new values if the row is still at `version`; false when it moved on.
 pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &CaseValues, now: i64) -> Result<bool> {
+    let was = counts::before(tx, Kind::Case, id).await?;
     let n = Sql::new(
         "UPDATE cases SET title = $3, description = $4, state_id = $5, status = $6, severity = $7, priority = $8, \
          resolution = $9, tlp = $10, pap = $11, owner_id = $12, external_ref = $13, external_link = $14, \
@@ -187,8 +194,9 @@ pub(crate) async fn update(tx: &mut Tx<'_>, id: i64, version: i32, v: &CaseValue
     .arg(v.reviewer_id)
     .arg(v.customer_id)
     .arg(v.classification_id)
-    .execute(tx)
+    .execute(&mut *tx)
     .await?;
+    counts::after(tx, Kind::Case, id, was).await?;
     Ok(n == 1)
 }
 
@@ -228,6 +236,7 @@ pub(crate) async fn get<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, ws: i64, key: Key
 /// evidence rows, comments, observable and asset links), and so do the search documents of the
 /// case and of everything in it. Shared identities (observables, assets) stay.
 pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
+    let was = counts::before(tx, Kind::Case, id).await?;
     if tx.backend() == Backend::Sqlite {
         // The FTS indexes are external-content tables: each row leaves with its old text.
         for table in [
@@ -243,8 +252,11 @@ pub(crate) async fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
         .arg(id)
         .execute(&mut *tx)
         .await?;
-    Sql::new("DELETE FROM cases WHERE id = $1").arg(id).execute(tx).await?;
-    Ok(())
+    Sql::new("DELETE FROM cases WHERE id = $1")
+        .arg(id)
+        .execute(&mut *tx)
+        .await?;
+    counts::after(tx, Kind::Case, id, was).await
 }
 
 /// List filters, already resolved to stored values.
@@ -262,6 +274,40 @@ pub(crate) struct ListFilter {
     pub customer_id: Option<i64>,
     /// The actor's case access: cases they may not read are left out, inside the query.
     pub access: super::access::Scope,
+}
+
+impl ListFilter {
+    /// The same filter as a counter query, when the counters can answer it (no filter, or only
+    /// status and severity); `None` when the rows must be counted. Every field is named here,
+    /// so a new filter field has to decide whether the counters can serve it.
+    pub fn counted(&self) -> Option<counts::CountFilter> {
+        let ListFilter {
+            status,
+            severity,
+            priority,
+            owner,
+            tags,
+            q,
+            created_after,
+            created_before,
+            customer_id,
+            access,
+        } = self;
+        // Counters count every case: they answer only for someone who reads every case.
+        let plain = access.reads_all()
+            && priority.is_empty()
+            && owner.is_none()
+            && tags.is_empty()
+            && q.is_none()
+            && created_after.is_none()
+            && created_before.is_none()
+            && customer_id.is_none();
+        plain.then(|| counts::CountFilter {
+            status: status.clone(),
+            severity: severity.clone(),
+            state_id: None,
+        })
+    }
 }
 
 fn push_filters(q: &mut Sql, backend: Backend, ws: i64, f: &ListFilter) {
@@ -386,16 +432,99 @@ pub(crate) async fn list<'a, 'c: 'a>(
     q.fetch_all(ex).await
 }
 
+/// The number of live cases matching `f`: from the counters when they can answer, else
+/// counted (through the same indexes as the list).
 pub(crate) async fn count<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     backend: Backend,
     ws: i64,
     f: &ListFilter,
 ) -> Result<i64> {
+    if let Some(cf) = f.counted() {
+        return counts::total(ex, ws, Kind::Case, &cf).await;
+    }
     let mut q = Sql::new("SELECT COUNT(*) FROM cases c");
     push_filters(&mut q, backend, ws, f);
     let (n,): (i64,) = q.fetch_one(ex).await?;
     Ok(n)
+}
+
+/// Appends the ids of one offset window of the list, read from the index alone (no row is
+/// read for the rows skipped).
+#[allow(clippy::too_many_arguments)]
+fn push_window_ids(
+    q: &mut Sql,
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+    sort: CaseSort,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) {
+    q.push("SELECT c.id FROM cases c");
+    push_filters(q, backend, ws, f);
+    push_order(q, sort_columns(sort), descending);
+    q.limit(limit).offset(offset);
+}
+
+/// The id window alone, for plan checks.
+#[cfg(test)]
+pub(crate) fn window_ids_sql(
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+    sort: CaseSort,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> Sql {
+    let mut q = Sql::new("");
+    push_window_ids(&mut q, backend, ws, f, sort, descending, offset, limit);
+    q
+}
+
+/// One offset window of the list: its ids from the index, then their rows by primary key, in
+/// one statement. The rows come back in no particular order; [`window`] sorts them.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn window_sql(
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+    sort: CaseSort,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> Sql {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE c.id IN (");
+    push_window_ids(&mut q, backend, ws, f, sort, descending, offset, limit);
+    q.push(")");
+    q
+}
+
+/// The rows of one offset window, in the list's order (`descending` is the order the page
+/// is shown in; `reversed` reads the window from the other end).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn window<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    backend: Backend,
+    ws: i64,
+    f: &ListFilter,
+    sort: CaseSort,
+    descending: bool,
+    reversed: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<CaseRow>> {
+    let mut rows: Vec<CaseRow> = window_sql(backend, ws, f, sort, descending != reversed, offset, limit)
+        .fetch_all(ex)
+        .await?;
+    rows.sort_by_key(|r| sort_values(sort, r));
+    if descending {
+        rows.reverse();
+    }
+    Ok(rows)
 }
 
 /// The SQL of a list query, for EXPLAIN checks.
@@ -455,6 +584,10 @@ pub(crate) async fn close_linked_alerts(
     if moving.is_empty() {
         return Ok(moving);
     }
+    let mut was = Vec::with_capacity(moving.len());
+    for a in &moving {
+        was.push((a.0, counts::before(tx, Kind::Alert, a.0).await?));
+    }
     let mut q = Sql::new("UPDATE alerts SET state_id = ");
     q.bind(closed_state)
         .push(", status = ")
@@ -463,7 +596,10 @@ pub(crate) async fn close_linked_alerts(
         .bind(now)
         .push(", version = version + 1 WHERE id IN ")
         .bind_list(moving.iter().map(|a| a.0));
-    q.execute(tx).await?;
+    q.execute(&mut *tx).await?;
+    for (id, b) in was {
+        counts::after(tx, Kind::Alert, id, b).await?;
+    }
     Ok(moving)
 }
 

@@ -29,6 +29,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_dedup_index"),
     migration!(6, "0006_search_order"),
     migration!(7, "0007_alert_model"),
+    migration!(8, "0008_counts"),
 ];
 
 pub(crate) fn latest_version() -> i64 {

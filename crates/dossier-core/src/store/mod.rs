@@ -31,6 +31,7 @@ pub(crate) mod asset;
 pub(crate) mod blob;
 pub(crate) mod case;
 pub(crate) mod comment;
+pub(crate) mod counts;
 pub(crate) mod credential;
 pub(crate) mod custom_field;
 pub(crate) mod customer;

@@ -243,45 +243,6 @@ pub(crate) fn identity_cases_sql(
     q
 }
 
-/// Another case sharing observables with a case.
-#[derive(Debug, Clone, FromRow)]
-pub(crate) struct RelatedRow {
-    pub id: i64,
-    pub uuid: Uuid,
-    pub seq: i64,
-    pub title: String,
-    pub status: i16,
-    pub shared_count: i64,
-}
-
-/// The cases sharing at least one observable with `case_id`, most shared first.
-pub(crate) async fn related<'a, 'c: 'a>(
-    ex: impl Into<Ex<'a, 'c>>,
-    ws: i64,
-    case_id: i64,
-    limit: u32,
-) -> Result<Vec<RelatedRow>> {
-    related_sql(ws, case_id, limit).fetch_all(ex).await
-}
-
-fn related_sql(ws: i64, case_id: i64, limit: u32) -> Sql {
-    // Counted from the case's own observables first (CROSS JOIN keeps that order on SQLite), so
-    // the work grows with the links of the values the case holds, not with the workspace's
-    // cases.
-    let mut q = Sql::new(
-        "SELECT c.id, c.uuid, c.seq, c.title, c.status, r.shared_count FROM \
-         (SELECT other.case_id, COUNT(*) AS shared_count FROM case_observables mine \
-          JOIN case_observables other ON other.observable_id = mine.observable_id \
-          WHERE mine.case_id = $1 AND mine.workspace_id = $2 AND other.case_id <> $1 GROUP BY other.case_id) r \
-         CROSS JOIN cases c WHERE c.id = r.case_id AND c.workspace_id = $2 AND c.deleted_at IS NULL \
-         ORDER BY r.shared_count DESC, c.seq DESC",
-    )
-    .arg(case_id)
-    .arg(ws);
-    q.limit(i64::from(limit));
-    q
-}
-
 #[derive(Debug, Clone, FromRow)]
 pub(crate) struct SharedRow {
     pub other_case_id: i64,
@@ -635,8 +596,8 @@ pub(crate) async fn link_count<'a, 'c: 'a>(
 mod plans {
     use super::super::{Backend, Db, asset};
     use super::{
-        IdentityFilter, Link, LinkListFilter, identity_cases_sql, identity_list_sql, link_list_sql, related_sql,
-        shared_sql,
+        IdentityFilter, Link, LinkListFilter, elsewhere_sql, holders_sql, identity_cases_sql, identity_list_sql,
+        link_list_sql, shared_sql,
     };
 
     /// No full scan of any of `tables` (`(name, alias)`); with `sorted`, no sort step either.
@@ -766,18 +727,64 @@ mod plans {
                 true,
             );
         }
-        let p = super::super::tests::plan(db, &related_sql(1, 1, 50)).await.join("\n");
+        // Correlation: the most recent other holders of one value, in link order from the
+        // index (no sort), and their count from the index alone.
+        let p = super::super::tests::plan(
+            db,
+            &elsewhere_sql(
+                1,
+                &crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
+                1,
+                1,
+                21,
+            ),
+        )
+        .await
+        .join("\n");
         check(
             b,
-            &[
-                ("case_observables", "mine"),
-                ("case_observables", "other"),
-                ("cases", "c"),
-            ],
-            "related cases",
+            &[("case_observables", "l"), ("cases", "c")],
+            "other cases of an observable",
             &p,
-            false,
+            true,
         );
+        let p = super::super::tests::plan_index_only(
+            db,
+            &holders_sql(
+                &crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
+                1,
+                10_001,
+            ),
+        )
+        .await
+        .join("\n");
+        check(b, &[("case_observables", "l")], "holders of an observable", &p, true);
+        match b {
+            Backend::Sqlite => assert!(p.contains("COVERING INDEX"), "holders count reads rows:\n{p}"),
+            Backend::Postgres => assert!(p.contains("Index Only Scan"), "holders count reads rows:\n{p}"),
+        }
+        for customer in [None, Some(3)] {
+            let p = super::super::tests::plan(
+                db,
+                &asset::elsewhere_sql(
+                    1,
+                    &crate::store::access::Scope::Uniform(crate::store::access::FULL_ACCESS),
+                    1,
+                    1,
+                    customer,
+                    21,
+                ),
+            )
+            .await
+            .join("\n");
+            check(
+                b,
+                &[("case_assets", "l"), ("cases", "c")],
+                "other cases of an asset",
+                &p,
+                true,
+            );
+        }
         let p = super::super::tests::plan(db, &shared_sql(1, &[2, 3])).await.join("\n");
         check(
             b,
@@ -908,8 +915,6 @@ mod plans {
 /// A case's observable also linked by another case.
 #[derive(Debug, Clone, FromRow)]
 pub(crate) struct ElsewhereRow {
-    /// The number of this case's link.
-    pub own_seq: i64,
     pub link_uuid: Uuid,
     pub link_seq: i64,
     pub case_uuid: Uuid,
@@ -919,24 +924,112 @@ pub(crate) struct ElsewhereRow {
     pub customer_name: Option<String>,
 }
 
-/// For every observable of `case_id`, the other live cases of the workspace that link the same
-/// identity; by link, then case number.
+/// The observables of `case_id`: (link number, identity id).
+pub(crate) async fn own_identities<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, case_id: i64) -> Result<Vec<(i64, i64)>> {
+    Sql::new("SELECT seq, observable_id FROM case_observables WHERE case_id = $1 ORDER BY seq")
+        .arg(case_id)
+        .fetch_all(ex)
+        .await
+}
+
+/// The most recent `limit` links of an identity in live cases other than `case_id`, newest
+/// link first: a walk down the `(observable_id, id)` index that stops after `limit` rows.
+/// This is where the other cases of a correlation are chosen.
+/// Cases the actor may not read are not among them (`scope`).
+pub(crate) fn elsewhere_sql(
+    ws: i64,
+    scope: &super::access::Scope,
+    observable_id: i64,
+    case_id: i64,
+    limit: i64,
+) -> Sql {
+    let mut q = Sql::new(
+        "SELECT l.uuid AS link_uuid, l.seq AS link_seq, c.uuid AS case_uuid, \
+         c.seq AS case_seq, c.title AS case_title, c.status AS case_status, cu.name AS customer_name \
+         FROM case_observables l JOIN cases c ON c.id = l.case_id LEFT JOIN customers cu ON cu.id = c.customer_id \
+         WHERE l.observable_id = $1 AND l.case_id <> $2 AND l.workspace_id = $3 AND c.deleted_at IS NULL",
+    )
+    .arg(observable_id)
+    .arg(case_id)
+    .arg(ws);
+    scope.push_readable(&mut q, "l.case_id");
+    q.push(" ORDER BY l.id DESC").limit(limit);
+    q
+}
+
 pub(crate) async fn elsewhere<'a, 'c: 'a>(
     ex: impl Into<Ex<'a, 'c>>,
     ws: i64,
+    scope: &super::access::Scope,
+    observable_id: i64,
     case_id: i64,
+    limit: i64,
 ) -> Result<Vec<ElsewhereRow>> {
-    Sql::new(
-        "SELECT mine.seq AS own_seq, l.uuid AS link_uuid, l.seq AS link_seq, c.uuid AS case_uuid, \
-         c.seq AS case_seq, c.title AS case_title, c.status AS case_status, cu.name AS customer_name \
-         FROM case_observables mine \
-         JOIN case_observables l ON l.observable_id = mine.observable_id AND l.case_id <> mine.case_id \
-         JOIN cases c ON c.id = l.case_id LEFT JOIN customers cu ON cu.id = c.customer_id \
-         WHERE mine.case_id = $1 AND mine.workspace_id = $2 AND l.workspace_id = $2 AND c.deleted_at IS NULL \
-         ORDER BY mine.seq, c.seq",
-    )
-    .arg(case_id)
-    .arg(ws)
-    .fetch_all(ex)
-    .await
+    elsewhere_sql(ws, scope, observable_id, case_id, limit)
+        .fetch_all(ex)
+        .await
+}
+
+/// How many cases (that `scope` may read) link an identity, counted from the
+/// `(observable_id, id)` index alone for someone who reads every case, and stopping at `bound`.
+pub(crate) fn holders_sql(scope: &super::access::Scope, observable_id: i64, bound: i64) -> Sql {
+    let mut q = Sql::new("SELECT COUNT(*) FROM (SELECT l.id FROM case_observables l WHERE l.observable_id = $1");
+    q = q.arg(observable_id);
+    scope.push_readable(&mut q, "l.case_id");
+    q.limit(bound);
+    q.push(") x");
+    q
+}
+
+pub(crate) async fn holders<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    scope: &super::access::Scope,
+    observable_id: i64,
+    bound: i64,
+) -> Result<i64> {
+    let (n,): (i64,) = holders_sql(scope, observable_id, bound).fetch_one(ex).await?;
+    Ok(n)
+}
+
+/// How many cases link an identity, from the `(observable_id, id)` index alone.
+pub(crate) async fn holders_all<'a, 'c: 'a>(ex: impl Into<Ex<'a, 'c>>, observable_id: i64) -> Result<i64> {
+    let (n,): (i64,) = Sql::new("SELECT COUNT(*) FROM case_observables WHERE observable_id = $1")
+        .arg(observable_id)
+        .fetch_one(ex)
+        .await?;
+    Ok(n)
+}
+
+/// The cases of the most recent `per_identity` links of each identity of `case_id` (other than
+/// `case_id` itself), one row per link: the candidates of "related cases".
+pub(crate) async fn recent_holders<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    scope: &super::access::Scope,
+    observable_id: i64,
+    case_id: i64,
+    per_identity: i64,
+) -> Result<Vec<i64>> {
+    let mut q = Sql::new("SELECT l.case_id FROM case_observables l WHERE l.observable_id = $1 AND l.case_id <> $2")
+        .arg(observable_id)
+        .arg(case_id);
+    scope.push_readable(&mut q, "l.case_id");
+    q.push(" ORDER BY l.id DESC").limit(per_identity);
+    let rows: Vec<(i64,)> = q.fetch_all(ex).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Live cases of the workspace by id, for related-case rows.
+pub(crate) async fn related_rows<'a, 'c: 'a>(
+    ex: impl Into<Ex<'a, 'c>>,
+    ws: i64,
+    ids: &[i64],
+) -> Result<Vec<(i64, Uuid, i64, String, i16)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new("SELECT id, uuid, seq, title, status FROM cases WHERE workspace_id = ");
+    q.bind(ws)
+        .push(" AND deleted_at IS NULL AND id IN ")
+        .bind_list(ids.iter().copied());
+    q.fetch_all(ex).await
 }

@@ -264,6 +264,31 @@ pub(super) async fn plan(db: &Db, sql: &Sql) -> Vec<String> {
     }
 }
 
+/// Like [`plan`], but on PostgreSQL with plain index and bitmap scans disabled too: the plan
+/// shows an `Index Only Scan` exactly when an index covers the query (on empty tables the
+/// planner would otherwise pick either).
+pub(super) async fn plan_index_only(db: &Db, sql: &Sql) -> Vec<String> {
+    match db.backend() {
+        Backend::Sqlite => plan(db, sql).await,
+        Backend::Postgres => {
+            let sql = sql.prefixed("EXPLAIN ");
+            db.write(move |tx: &mut Tx<'_>| {
+                let sql = sql.clone();
+                Box::pin(async move {
+                    tx.script("SET LOCAL enable_seqscan = off").await?;
+                    tx.script("SET LOCAL enable_sort = off").await?;
+                    tx.script("SET LOCAL enable_indexscan = off").await?;
+                    tx.script("SET LOCAL enable_bitmapscan = off").await?;
+                    let rows: Vec<(String,)> = sql.fetch_all(&mut *tx).await?;
+                    Ok(rows.into_iter().map(|r| r.0).collect())
+                })
+            })
+            .await
+            .expect("explain")
+        }
+    }
+}
+
 fn assert_indexed(backend: Backend, table_alias: &str, what: &str, lines: &[String]) {
     let text = lines.join("\n");
     match backend {
@@ -469,7 +494,7 @@ async fn explain_lists(db: &Db) {
     }
     // IRIS's alerts/filter: offset pages by alert number, both directions.
     for ascending in [false, true] {
-        let sql = alert::query_sql(1, &alert::QueryFilter::default(), ascending, 100, 50);
+        let sql = alert::query_ids_sql(1, &alert::QueryFilter::default(), ascending, 100, 50);
         assert_indexed(
             b,
             "a",
@@ -587,5 +612,145 @@ async fn search_walks_id_ranges_newest_first_on_postgres() {
         return;
     };
     search_walks_ranges(&db).await;
+    db.close().await;
+}
+
+/// The id window of an offset page comes from an index alone (no row read, no sort), for the
+/// unfiltered case and alert lists and those filtered on status, severity or state.
+async fn explain_offset_windows(db: &Db) {
+    let b = db.backend();
+    let covering = |what: &str, lines: &[String]| {
+        let text = lines.join("\n");
+        match b {
+            Backend::Sqlite => {
+                assert!(text.contains("COVERING INDEX"), "{what}: reads rows:\n{text}");
+                assert!(!text.contains("TEMP B-TREE"), "{what}: sorts:\n{text}");
+            }
+            Backend::Postgres => {
+                assert!(text.contains("Index Only Scan"), "{what}: reads rows:\n{text}");
+                assert!(!text.contains("Sort"), "{what}: sorts:\n{text}");
+            }
+        }
+    };
+    let filters = [
+        ("no filter", open_filter()),
+        (
+            "severity",
+            case::ListFilter {
+                severity: vec![4],
+                ..open_filter()
+            },
+        ),
+        (
+            "status",
+            case::ListFilter {
+                status: vec![2],
+                ..open_filter()
+            },
+        ),
+    ];
+    for (name, f) in &filters {
+        for desc in [true, false] {
+            let sql = case::window_ids_sql(b, 1, f, CaseSort::CreatedAt, desc, 44_950, 50);
+            covering(
+                &format!("case window, {name}, desc={desc}"),
+                &plan_index_only(db, &sql).await,
+            );
+        }
+        assert!(f.counted().is_some(), "{name}: the counters answer its total");
+    }
+    let owned = case::ListFilter {
+        tags: vec!["x".into()],
+        ..open_filter()
+    };
+    assert!(owned.counted().is_none(), "a tag filter is counted from rows");
+    let per_case = case::ListFilter {
+        access: super::access::Scope::PerCase {
+            user: 1,
+            follow: None,
+            default: super::access::FULL_ACCESS,
+        },
+        ..Default::default()
+    };
+    assert!(
+        per_case.counted().is_none(),
+        "someone whose access varies per case is counted from rows"
+    );
+    let alert_filters = [
+        ("no filter", alert::QueryFilter::default()),
+        (
+            "state",
+            alert::QueryFilter {
+                state_id: Some(2),
+                ..Default::default()
+            },
+        ),
+        (
+            "severity",
+            alert::QueryFilter {
+                severity: Some(4),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, f) in &alert_filters {
+        for ascending in [true, false] {
+            let sql = alert::query_ids_sql(1, f, ascending, 44_950, 50);
+            covering(
+                &format!("alert window, {name}, ascending={ascending}"),
+                &plan(db, &sql).await,
+            );
+        }
+        assert!(f.counted().is_some(), "{name}: the counters answer its total");
+    }
+    // The whole window in one statement: the ids as above, then the rows by primary key.
+    let by_key = |what: &str, lines: &[String], alias: &str| {
+        let text = lines.join("\n");
+        match b {
+            Backend::Sqlite => {
+                assert!(
+                    text.contains(&format!("SEARCH {alias} USING INTEGER PRIMARY KEY")),
+                    "{what}: rows by id:\n{text}"
+                );
+                assert!(text.contains("COVERING INDEX"), "{what}: ids from the index:\n{text}");
+            }
+            Backend::Postgres => {
+                assert!(
+                    !text.contains("Seq Scan on cases") && !text.contains("Seq Scan on alerts"),
+                    "{what}: full scan:\n{text}"
+                );
+            }
+        }
+    };
+    let sql = case::window_sql(b, 1, &open_filter(), CaseSort::CreatedAt, true, 5_000, 50);
+    by_key("case window rows", &plan(db, &sql).await, "c");
+    let sql = alert::query_window_sql(1, &alert::QueryFilter::default(), false, 5_000, 50);
+    by_key("alert window rows", &plan(db, &sql).await, "a");
+    // A total from the counters is a primary-key range of the counter table.
+    let mut q = Sql::new(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM workspace_counts WHERE workspace_id = 1 AND kind = 1",
+    );
+    q.push(" AND severity IN (4)");
+    let text = plan(db, &q).await.join("\n");
+    match b {
+        Backend::Sqlite => assert!(text.contains("SEARCH workspace_counts USING"), "counter sum:\n{text}"),
+        Backend::Postgres => assert!(!text.contains("Seq Scan"), "counter sum:\n{text}"),
+    }
+}
+
+#[tokio::test]
+async fn offset_windows_read_only_the_index_on_sqlite() {
+    let (db, dir) = open_sqlite().await;
+    explain_offset_windows(&db).await;
+    db.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn offset_windows_read_only_the_index_on_postgres() {
+    let Some((db, _guard)) = open_pg().await else {
+        return;
+    };
+    explain_offset_windows(&db).await;
     db.close().await;
 }
