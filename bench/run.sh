@@ -120,7 +120,7 @@ start_server() {
 stop_server() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
 
 declare -A R
-MEASURES=(list list_filtered get create alert batch observable search iris_cases iris_cases_deep iris_iocs iris_iocs_shared native_obs_shared)
+MEASURES=(list list_filtered get create alert batch observable search iris_cases iris_cases_deep iris_iocs iris_iocs_shared native_obs_shared tracecat_cases)
 declare -A LABEL=(
     [list]="case list, page 50 (default sort)"
     [list_filtered]="case list, page 50, severity=high sorted by updated_at"
@@ -135,6 +135,7 @@ declare -A LABEL=(
     [iris_iocs]="IRIS IOC list of a case (/case/ioc/list)"
     [iris_iocs_shared]="IRIS IOC list of a case holding the IOC shared by 3,000 cases (50k+)"
     [native_obs_shared]="native observables of that case (/api/v1/cases/1/observables)"
+    [tracecat_cases]="Tracecat case list, page 50 (/tracecat/workspaces/{id}/cases?limit=50)"
 )
 
 for backend in ${BACKENDS//,/ }; do
@@ -205,6 +206,8 @@ for backend in ${BACKENDS//,/ }; do
             R[$backend,$scale,iris_iocs_shared]="0|-|-|-|0"
             R[$backend,$scale,native_obs_shared]="0|-|-|-|0"
         fi
+        ws=$(curl -sf -H "$H" "$B/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["workspace"]["id"])')
+        R[$backend,$scale,tracecat_cases]=$(measure -H "$H" "$B/tracecat/workspaces/$ws/cases?limit=50")
         R[$backend,$scale,create]=$(measure -s "$WORK/create.lua" "$B")
         R[$backend,$scale,alert]=$(measure -s "$WORK/alert.lua" "$B")
         R[$backend,$scale,observable]=$(measure -s "$WORK/observable.lua" "$B")
