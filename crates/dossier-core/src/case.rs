@@ -545,7 +545,11 @@ impl Core {
                             change("status", json_str(&was), json_str(&s));
                         }
                     }
-                    if let Some(v) = patch.severity {
+                    // The echo rule for lossy dialects: a value shown alike keeps the stored one.
+                    let stored_severity = Severity::from_ordinal(old.severity);
+                    if let Some(v) = patch.severity
+                        && !stored_severity.is_some_and(|s| patch.severity_alike.contains(&s))
+                    {
                         new.severity = v.ordinal();
                         change(
                             "severity",
@@ -561,7 +565,10 @@ impl Core {
                             json_str(&v),
                         );
                     }
-                    if let Some(v) = patch.resolution {
+                    let stored_resolution = old.resolution.and_then(Resolution::from_ordinal);
+                    if let Some(v) = patch.resolution
+                        && !patch.resolution_alike.contains(&stored_resolution)
+                    {
                         new.resolution = v.map(Resolution::ordinal);
                         change(
                             "resolution",

@@ -549,15 +549,18 @@ async fn update(State(s): State<AppState>, IrisUser(a): IrisUser, Path(id): Path
     }
     if let Some(v) = f.opt_int("severity_id")? {
         patch.severity = Some(severity_of(v).ok_or_else(|| IrisError::field("severity_id", "Invalid severity ID"))?);
+        // Writing back the id read keeps the finer severity (fatal reads as 6): a core rule.
+        patch.severity_alike = super::mapping::severity::alike(&v);
     }
     patch.state_id = f.opt_int("state_id")?;
     if let Some(v) = f.opt_int("status_id")? {
-        let r = outcome_resolution(v).ok_or_else(|| IrisError::field("status_id", "Invalid status ID"))?;
+        patch.resolution =
+            Some(outcome_resolution(v).ok_or_else(|| IrisError::field("status_id", "Invalid status ID"))?);
         // The same outcome keeps the resolution it reads from (duplicate reads 3).
-        let current = s.core.get_case(&a, Key::Seq(n)).await.map_err(case_error)?;
-        if outcome_id(current.resolution) != v {
-            patch.resolution = Some(r);
-        }
+        patch.resolution_alike = std::iter::once(None)
+            .chain(Resolution::ALL.iter().copied().map(Some))
+            .filter(|r| outcome_id(*r) == v)
+            .collect();
     }
     if let Some(t) = f.opt_str("case_tags")? {
         patch.tags = Some(split_tags(Some(&t)));

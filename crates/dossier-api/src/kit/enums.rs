@@ -63,6 +63,20 @@ macro_rules! enum_table {
                 }
             }
 
+            /// Every core value the dialect shows as `d`: the two-way one and the lossy ones that
+            /// read as it. A write of `d` over any of them is an echo and keeps the stored value
+            /// (the core's echo rule: `CasePatch::severity_alike` and friends).
+            pub fn alike(d: &$dty) -> Vec<Core> {
+                #[allow(unused_mut)] // tables without lossy rows
+                let mut out: Vec<Core> = PAIRS.iter().filter(|(x, _)| x == d).map(|(_, c)| *c).collect();
+                $($(
+                    if $rd == *d {
+                        out.push(Core::$rv);
+                    }
+                )+)?
+                out
+            }
+
             /// Panics when the table is inconsistent; call it from a test.
             pub fn check() {
                 for (i, (d, c)) in PAIRS.iter().enumerate() {
@@ -110,6 +124,8 @@ mod tests {
         assert_eq!(severity::to_core(&4), Some(Severity::Medium));
         assert_eq!(severity::to_core(&0), None);
         assert_eq!(severity::to_dialect(Severity::Fatal), 6);
+        assert_eq!(severity::alike(&6), [Severity::Critical, Severity::Fatal]);
+        assert_eq!(severity::alike(&4), [Severity::Medium]);
         assert_eq!(
             severity::to_core(&severity::to_dialect(Severity::Other)),
             Some(Severity::Unknown)

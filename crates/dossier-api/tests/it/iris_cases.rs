@@ -18,7 +18,8 @@ both!(
     summary_status_log_and_export,
     customers_round_trip,
     reference_lists_read_as_iris,
-    reference_writes
+    reference_writes,
+    writing_back_what_was_read_keeps_the_finer_value
 );
 
 const LIST_ROW: &[&str] = &[
@@ -1279,4 +1280,52 @@ async fn reference_writes(b: Backend) {
         )
         .await;
     assert_eq!(r.status.as_u16(), 400);
+}
+
+/// Regression: IRIS shows `fatal` as severity 6 (critical) and `duplicate` as outcome 3 (not
+/// applicable). Writing back what was read keeps the finer value: the core decides it inside
+/// the update, against the stored row.
+async fn writing_back_what_was_read_keeps_the_finer_value(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let id = new_case(&app, "Lossy values").await;
+    app.admin(
+        "PATCH",
+        &format!("/api/v1/cases/{id}"),
+        Some(json!({"severity": "fatal", "resolution": "duplicate"})),
+    )
+    .await
+    .expect(200);
+    let read = app.iris_ok("GET", &format!("/manage/cases/{id}"), None).await;
+    assert_eq!(read["severity_id"], 6);
+    assert_eq!(read["status_id"], 3);
+    app.iris_ok(
+        "POST",
+        &format!("/manage/cases/update/{id}"),
+        Some(json!({"severity_id": read["severity_id"], "status_id": read["status_id"]})),
+    )
+    .await;
+    let native = app.admin("GET", &format!("/api/v1/cases/{id}"), None).await.expect(200);
+    assert_eq!(native.body["severity"], "fatal");
+    assert_eq!(native.body["resolution"], "duplicate");
+    // A different id is a change: 5 is high, 4 true positive without impact.
+    app.iris_ok(
+        "POST",
+        &format!("/manage/cases/update/{id}"),
+        Some(json!({"severity_id": 5, "status_id": 4})),
+    )
+    .await;
+    let native = app.admin("GET", &format!("/api/v1/cases/{id}"), None).await.expect(200);
+    assert_eq!(native.body["severity"], "high");
+    assert_eq!(native.body["resolution"], "true_positive_without_impact");
+    // And 6 over high is critical: the rule keeps only values shown alike.
+    app.iris_ok(
+        "POST",
+        &format!("/manage/cases/update/{id}"),
+        Some(json!({"severity_id": 6})),
+    )
+    .await;
+    let native = app.admin("GET", &format!("/api/v1/cases/{id}"), None).await.expect(200);
+    assert_eq!(native.body["severity"], "critical");
 }

@@ -347,6 +347,16 @@ pub struct CasePatch {
     #[serde(skip)]
     #[schema(ignore)]
     pub merge_custom: bool,
+    /// The echo rule for a dialect that shows several severities alike (IRIS shows `fatal` as
+    /// `critical`): when the stored severity is one of these, `severity` keeps it. Decided in
+    /// the update's transaction against the stored row. Not part of the native API.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub severity_alike: Vec<Severity>,
+    /// The same for `resolution` (IRIS's outcome ids).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub resolution_alike: Vec<Option<Resolution>>,
 }
 
 /// Sort keys a case list accepts; each is backed by an index.
