@@ -88,3 +88,21 @@ impl Actor {
         self
     }
 }
+
+/// An actor for unit tests: user 7 (or 1) in workspace 1 with `role`.
+#[cfg(test)]
+pub(crate) fn test_actor(role: crate::model::Role, superuser: bool) -> Actor {
+    Actor {
+        user_id: crate::ids::UserId(7),
+        user_uuid: Uuid::nil(),
+        login: "x".into(),
+        name: "x".into(),
+        is_superuser: superuser,
+        workspace_id: crate::ids::WorkspaceId(1),
+        workspace_uuid: Uuid::nil(),
+        role,
+        credential_id: None,
+        via: Via::Native,
+        request_id: None,
+    }
+}

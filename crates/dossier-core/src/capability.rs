@@ -133,29 +133,8 @@ impl Core {
 
 #[cfg(test)]
 mod tests {
-    use uuid::Uuid;
-
     use super::*;
-    use crate::{
-        actor::Via,
-        ids::{UserId, WorkspaceId},
-    };
-
-    fn actor(role: Role, superuser: bool) -> Actor {
-        Actor {
-            user_id: UserId(1),
-            user_uuid: Uuid::nil(),
-            login: "x".into(),
-            name: "x".into(),
-            is_superuser: superuser,
-            workspace_id: WorkspaceId(1),
-            workspace_uuid: Uuid::nil(),
-            role,
-            credential_id: None,
-            via: Via::Native,
-            request_id: None,
-        }
-    }
+    use crate::actor::test_actor as actor;
 
     #[test]
     fn bits_and_baselines_are_irises() {

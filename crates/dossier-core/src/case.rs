@@ -338,25 +338,30 @@ impl Core {
         )
         .await?;
         let next_cursor = paging::next(&mut rows, limit, |r| store::case::sort_values(f.sort, r));
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut tags = store::term::tags_of(&self.db, Owner::Case, &ids).await?;
         let total = if f.count {
             Some(store::case::count(&self.db, backend, ws, &filter).await?)
         } else {
             None
         };
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                let t = tags.remove(&r.id).unwrap_or_default();
-                case_view(r, actor.workspace_uuid, t)
-            })
-            .collect();
+        let items = self.with_tags(actor, rows).await?;
         Ok(Page {
             items,
             next_cursor,
             total,
         })
+    }
+
+    /// Case rows of a page as cases, with their tags read in one query.
+    async fn with_tags(&self, actor: &Actor, rows: Vec<CaseRow>) -> Result<Vec<Case>> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = store::term::tags_of(&self.db, Owner::Case, &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let t = tags.remove(&r.id).unwrap_or_default();
+                case_view(r, actor.workspace_uuid, t)
+            })
+            .collect())
     }
 
     /// One offset page of cases (`f`'s filters and sort; its cursor, limit and count are not
@@ -384,15 +389,7 @@ impl Core {
                 .await?
             }
         };
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut tags = store::term::tags_of(&self.db, Owner::Case, &ids).await?;
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                let t = tags.remove(&r.id).unwrap_or_default();
-                case_view(r, actor.workspace_uuid, t)
-            })
-            .collect();
+        let items = self.with_tags(actor, rows).await?;
         Ok(OffsetPage {
             items,
             total,

@@ -983,29 +983,8 @@ pub(crate) async fn forget_member(tx: &mut Tx<'_>, ws: i64, user_id: i64) -> Res
 
 #[cfg(test)]
 mod tests {
-    use uuid::Uuid;
-
     use super::*;
-    use crate::{
-        actor::Via,
-        ids::{UserId, WorkspaceId},
-    };
-
-    fn actor(role: Role, superuser: bool) -> Actor {
-        Actor {
-            user_id: UserId(7),
-            user_uuid: Uuid::nil(),
-            login: "x".into(),
-            name: "x".into(),
-            is_superuser: superuser,
-            workspace_id: WorkspaceId(1),
-            workspace_uuid: Uuid::nil(),
-            role,
-            credential_id: None,
-            via: Via::Iris,
-            request_id: None,
-        }
-    }
+    use crate::actor::test_actor as actor;
 
     #[test]
     fn access_levels_order_and_values() {
