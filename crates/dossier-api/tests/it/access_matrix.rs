@@ -75,60 +75,34 @@ async fn populate(app: &TestApp, case: i64, word: &str) -> Objects {
         .expect(201);
     add("asset", &r.body);
     let asset_identity = r.body["asset_id"].as_str().unwrap_or_default().to_owned();
-    let r = app
-        .admin(
-            "POST",
-            &format!("{base}/tasks"),
-            Some(json!({"title": format!("{word} task")})),
-        )
-        .await
-        .expect(201);
-    add("task", &r.body);
-    let r = app
-        .admin(
-            "POST",
-            &format!("{base}/note-directories"),
-            Some(json!({"name": format!("{word} dir")})),
-        )
-        .await
-        .expect(201);
-    add("directory", &r.body);
-    let r = app
-        .admin(
-            "POST",
-            &format!("{base}/notes"),
-            Some(json!({"title": format!("{word} note"), "content": format!("{word} details")})),
-        )
-        .await
-        .expect(201);
-    add("note", &r.body);
-    let r = app
-        .admin(
-            "POST",
-            &format!("{base}/timeline"),
-            Some(json!({"title": format!("{word} event"), "occurred_at": "2026-01-02T10:00:00Z"})),
-        )
-        .await
-        .expect(201);
-    add("event", &r.body);
-    let r = app
-        .admin(
-            "POST",
-            &format!("{base}/evidence"),
-            Some(json!({"filename": format!("{word}.pst"), "size": 10})),
-        )
-        .await
-        .expect(201);
-    add("evidence", &r.body);
-    let r = app
-        .admin(
-            "POST",
-            &format!("{base}/comments"),
-            Some(json!({"content": format!("{word} remark")})),
-        )
-        .await
-        .expect(201);
-    add("comment", &r.body);
+    // One of each object kind inside the case, each holding the case's word.
+    let objects = [
+        ("task", "tasks", json!({"title": format!("{word} task")})),
+        ("directory", "note-directories", json!({"name": format!("{word} dir")})),
+        (
+            "note",
+            "notes",
+            json!({"title": format!("{word} note"), "content": format!("{word} details")}),
+        ),
+        (
+            "event",
+            "timeline",
+            json!({"title": format!("{word} event"), "occurred_at": "2026-01-02T10:00:00Z"}),
+        ),
+        (
+            "evidence",
+            "evidence",
+            json!({"filename": format!("{word}.pst"), "size": 10}),
+        ),
+        ("comment", "comments", json!({"content": format!("{word} remark")})),
+    ];
+    for (kind, path, body) in objects {
+        let r = app
+            .admin("POST", &format!("{base}/{path}"), Some(body))
+            .await
+            .expect(201);
+        add(kind, &r.body);
+    }
     o.ids.insert("observable_identity", (0, identity));
     o.ids.insert("asset_identity", (0, asset_identity));
     o

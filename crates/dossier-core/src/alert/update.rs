@@ -145,21 +145,7 @@ impl Core {
                             store::term::set_tags(tx, Owner::Alert, audit.ws, &[(row.id, t.clone())], now, true)
                                 .await?;
                         }
-                        if new.title != old.title || new.description != old.description {
-                            store::search::upsert(
-                                tx,
-                                &store::search::Doc {
-                                    ws: audit.ws,
-                                    kind: "alert",
-                                    object_id: row.id,
-                                    case_id: None,
-                                    title: &new.title,
-                                    body: &new.description,
-                                },
-                                now,
-                            )
-                            .await?;
-                        }
+                        reindex(tx, audit.ws, row.id, &old, &new, now).await?;
                         store::activity::record(tx, &audit, now, &changes).await?;
                     }
                     load(Ex::Tx(tx), audit.ws, ws_uuid, Key::Uuid(row.uuid)).await
@@ -345,21 +331,7 @@ impl Core {
                             store::term::set_tags(tx, Owner::Alert, audit.ws, &[(row.id, t.clone())], now, true)
                                 .await?;
                         }
-                        if new.title != old.title || new.description != old.description {
-                            store::search::upsert(
-                                tx,
-                                &store::search::Doc {
-                                    ws: audit.ws,
-                                    kind: "alert",
-                                    object_id: row.id,
-                                    case_id: None,
-                                    title: &new.title,
-                                    body: &new.description,
-                                },
-                                now,
-                            )
-                            .await?;
-                        }
+                        reindex(tx, audit.ws, row.id, &old, &new, now).await?;
                         if patch.observables.is_some() {
                             store::alert::delete_observables(tx, row.id).await?;
                             items::insert_observables(tx, &audit, row.id, obs, now).await?;
@@ -413,4 +385,27 @@ impl Core {
             })
             .await
     }
+}
+
+/// Rewrites the alert's search document when its title or description changed.
+async fn reindex(
+    tx: &mut store::Tx<'_>,
+    ws: i64,
+    id: i64,
+    old: &store::alert::AlertValues,
+    new: &store::alert::AlertValues,
+    now: i64,
+) -> Result<()> {
+    if new.title == old.title && new.description == old.description {
+        return Ok(());
+    }
+    let doc = store::search::Doc {
+        ws,
+        kind: "alert",
+        object_id: id,
+        case_id: None,
+        title: &new.title,
+        body: &new.description,
+    };
+    store::search::upsert(tx, &doc, now).await
 }
